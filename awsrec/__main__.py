@@ -1,0 +1,5 @@
+"""Allow `python -m awsrec`."""
+
+from awsrec.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""AWS protocol knowledge driven by botocore service models."""

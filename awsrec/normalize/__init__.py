@@ -1,0 +1,1 @@
+"""Normalisation rules (as data), built-in rule sets and the secret scanner."""

@@ -1,0 +1,1 @@
+"""pytest plugin: fixtures and --awsrec-* options (record and replay per test)."""

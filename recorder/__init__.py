@@ -1,0 +1,1 @@
+"""Mitmproxy addon and launcher for `awsrec record`."""

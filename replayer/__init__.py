@@ -1,0 +1,1 @@
+"""Replay side: the serve ASGI app, service state models and the diff engine."""

@@ -1,0 +1,1 @@
+"""Client replay against targets, comparison, reports, release history."""

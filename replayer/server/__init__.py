@@ -1,0 +1,1 @@
+"""ASGI app, routing, admin API, faults and network simulation for `awsrec serve`."""

@@ -1,0 +1,1 @@
+"""Service state models: s3, dynamodb, lambda."""

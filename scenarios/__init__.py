@@ -1,0 +1,1 @@
+"""Built-in contract scenarios: scripted boto3 probes of fidelity-critical behaviour."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import click
 import typer
 
 from awsrec.errors import AwsrecError, NotBuiltError
@@ -69,9 +70,21 @@ def report() -> None:
 def main() -> None:
     """Entry point: run the app, turning awsrec errors into one line and an exit code."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+    except click.exceptions.Abort:
+        print("awsrec: aborted", file=sys.stderr)
+        sys.exit(130)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.ClickException as e:
+        # Usage mistakes: one line and exit 2, as click would print, minus the traceback.
+        print(f"awsrec: error: {e.format_message()}", file=sys.stderr)
+        sys.exit(2)
     except AwsrecError as e:
         if _state["debug"]:
             raise
         print(f"awsrec: error: {e}", file=sys.stderr)
         sys.exit(e.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from awsrec.errors import AwsrecError, NotBuiltError
@@ -71,14 +70,15 @@ def main() -> None:
     """Entry point: run the app, turning awsrec errors into one line and an exit code."""
     try:
         code = app(standalone_mode=False)
-    except click.exceptions.Abort:
+    except typer.Abort:
         print("awsrec: aborted", file=sys.stderr)
         sys.exit(130)
-    except click.exceptions.Exit as e:
+    except typer.Exit as e:
         sys.exit(e.exit_code)
-    except click.ClickException as e:
-        # Usage mistakes: one line and exit 2, as click would print, minus the traceback.
-        print(f"awsrec: error: {e.format_message()}", file=sys.stderr)
+    except typer.TyperException as e:
+        # Usage mistakes (typer's vendored click errors): one line and exit 2, no traceback.
+        message = e.format_message() if hasattr(e, "format_message") else str(e)
+        print(f"awsrec: error: {message}", file=sys.stderr)
         sys.exit(2)
     except AwsrecError as e:
         if _state["debug"]:

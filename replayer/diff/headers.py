@@ -1,0 +1,124 @@
+"""Contract-header comparison: presence, and value where the value is deterministic."""
+
+from __future__ import annotations
+
+import re
+
+from replayer.diff.model import Difference, Severity
+
+# Headers SDKs and clients rely on, per service, when the foundation's table is not there.
+_FALLBACK_CONTRACT: dict[str, tuple[str, ...]] = {
+    "s3": (
+        "content-type", "etag", "content-range", "content-length", "accept-ranges",
+        "last-modified", "x-amz-request-id", "x-amz-id-2", "x-amz-version-id",
+        "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme",
+        "x-amz-checksum-sha1", "x-amz-checksum-sha256", "x-amz-checksum-type",
+        "x-amz-delete-marker",
+    ),
+    "dynamodb": ("content-type", "x-amzn-requestid", "x-amz-crc32"),
+    "lambda": (
+        "content-type", "x-amzn-requestid", "x-amz-function-error", "x-amz-executed-version",
+        "x-amz-log-result",
+    ),
+}  # fmt: skip
+
+# Present on both sides is all that can be asked: ids, dates and CRCs of bodies that carry them.
+PRESENCE_ONLY = frozenset(
+    {"x-amz-request-id", "x-amz-id-2", "x-amzn-requestid", "x-amz-crc32", "x-amz-log-result",
+     "date", "x-amz-version-id"}
+)  # fmt: skip
+# Data-carrying values: a different value is wrong data (major), not a format question.
+DATA_VALUES = frozenset(
+    {"content-range", "x-amz-function-error", "x-amz-executed-version", "x-amz-delete-marker"}
+)
+# Transport and server-identity headers say nothing about AWS fidelity.
+TRANSPORT = frozenset(
+    {"connection", "keep-alive", "transfer-encoding", "server", "date", "vary", "x-awsrec-source",
+     "access-control-allow-origin", "access-control-expose-headers", "proxy-connection"}
+)  # fmt: skip
+
+# RFC 7231 IMF-fixdate, the only format AWS sends in Last-Modified.
+# https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html#API_HeadObject_ResponseSyntax
+_IMF_FIXDATE = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
+_PLACEHOLDER = re.compile(r"^<[a-z][a-z0-9-]*(?::\d+)?>$")
+
+
+def contract_headers(service: str) -> frozenset[str]:
+    """The lower-cased contract headers of `service`."""
+    try:
+        from awsrec.aws.protocol import CONTRACT_HEADERS
+    except ImportError:  # pragma: no cover - the foundation's module not landed yet
+        return frozenset(_FALLBACK_CONTRACT.get(service, ()))
+    return frozenset(h.lower() for h in CONTRACT_HEADERS.get(service, ()))
+
+
+def _lower_map(headers: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for name, value in headers:
+        out.setdefault(name.lower(), (name, value))
+    return out
+
+
+def _value_difference(
+    lname: str, name: str, exp: str, act: str, opaque_body: bool
+) -> Difference | None:
+    if exp == act or lname in PRESENCE_ONLY:
+        return None
+    if _PLACEHOLDER.match(exp) or _PLACEHOLDER.match(act):
+        return None  # a volatile value on either side: presence is what counts
+    where = f"header:{name}"
+    if lname == "last-modified":
+        if _IMF_FIXDATE.match(exp) and not _IMF_FIXDATE.match(act):
+            return Difference(Severity.MINOR, "header-format", where, exp, act)
+        return None  # the time itself is state, not contract
+    if lname == "content-type":
+        if exp.split(";")[0].strip().lower() != act.split(";")[0].strip().lower():
+            return Difference(Severity.MINOR, "header-format", where, exp, act)
+        return None
+    if lname == "etag":
+        if exp.strip('"') == act.strip('"'):
+            return Difference(Severity.MINOR, "header-format", where, exp, act)
+        return Difference(Severity.MAJOR, "header-value", where, exp, act)
+    if lname == "content-length":
+        # Protocol documents carry ids of different lengths; only payload sizes are data.
+        if opaque_body:
+            return Difference(Severity.MAJOR, "header-value", where, exp, act)
+        return None
+    if lname in DATA_VALUES or lname.startswith("x-amz-checksum-"):
+        return Difference(Severity.MAJOR, "header-value", where, exp, act)
+    if lname == "accept-ranges":
+        return Difference(Severity.MINOR, "header-format", where, exp, act)
+    return None
+
+
+def compare_headers(
+    service: str,
+    expected: list[tuple[str, str]],
+    actual: list[tuple[str, str]],
+    *,
+    opaque_body: bool,
+    is_error: bool,
+) -> list[Difference]:
+    """Differences between two header lists; contract headers missing on the target are major."""
+    contract = contract_headers(service)
+    exp = _lower_map(expected)
+    act = _lower_map(actual)
+    out: list[Difference] = []
+    for lname, (name, value) in exp.items():
+        if lname in TRANSPORT:
+            continue
+        got = act.get(lname)
+        if got is None:
+            # Errors carry no ETag/Last-Modified contract; ids and Content-Type still count.
+            severity = Severity.MAJOR if lname in contract else Severity.INFO
+            if is_error and lname in ("etag", "last-modified", "accept-ranges"):
+                severity = Severity.INFO
+            out.append(Difference(severity, "header-missing", f"header:{name}", value, None))
+        elif lname in contract:
+            diff = _value_difference(lname, name, value, got[1], opaque_body)
+            if diff is not None:
+                out.append(diff)
+    for lname, (name, value) in act.items():
+        if lname not in exp and lname not in TRANSPORT:
+            out.append(Difference(Severity.INFO, "header-extra", f"header:{name}", None, value))
+    return out

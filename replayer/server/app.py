@@ -1,0 +1,65 @@
+"""The raw ASGI3 app of `awsrec serve`: admin routes and AWS requests, with the journal."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from replayer.server.admin import PREFIX, Admin
+from replayer.server.asgi import (
+    ClientDisconnectedError,
+    Receive,
+    Receiver,
+    Scope,
+    Send,
+    incoming,
+    send_response,
+)
+from replayer.server.config import ServeConfig
+from replayer.server.faults import load_faults
+from replayer.server.journal import Journal
+from replayer.server.pipeline import Pipeline
+from replayer.server.recordings import Recordings, load
+from replayer.server.world import World
+
+log = logging.getLogger("awsrec.serve")
+
+
+class App:
+    """ASGI3 callable; built by `create_app`, run by uvicorn (see replayer.server.run)."""
+
+    def __init__(self, config: ServeConfig) -> None:
+        self.config = config
+        self.recordings = Recordings(load(config.cassettes))
+        faults = load_faults(config.faults_file)
+        world = World(self.recordings, config.state_dir, config.account, config.models)
+        self.pipeline = Pipeline(config, world, self.recordings, faults)
+        self.journal = Journal()
+        self.admin = Admin(config, self.pipeline, self.journal)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return  # lifespan is off; websockets are not AWS
+        start = time.perf_counter()
+        inc = incoming(scope)
+        receiver = Receiver(receive)
+        if inc.path.startswith(PREFIX):
+            await receiver.drain()
+            await send_response(send, self.admin.handle(inc))
+            return
+        try:
+            served = await self.pipeline.serve(inc, receiver)
+            await receiver.drain()
+        except ClientDisconnectedError:
+            return
+        await send_response(send, served.response, head=inc.method == "HEAD")
+        ms = (time.perf_counter() - start) * 1000.0
+        resp = served.response
+        self.journal.add(
+            served.service, served.operation, resp.status, served.source, resp.outcome, ms
+        )
+
+
+def create_app(config: ServeConfig) -> App:
+    """Load cassettes, build W0 and return the app; raises AwsrecError on bad input."""
+    return App(config)

@@ -1,0 +1,36 @@
+"""The one typed settings object for `awsrec serve`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+@dataclass(frozen=True, slots=True)
+class ServeConfig:
+    """Everything the replay server needs to know; built once by the CLI or a test."""
+
+    cassettes: list[Path] = field(default_factory=list)
+    host: str = "127.0.0.1"
+    port: int = 4566
+    strict: bool = False
+    state_dir: Path | None = None
+    faults_file: Path | None = None
+    account: str = "000000000000"
+    region: str = "us-east-1"
+    admin_token: str | None = None
+    debug: bool = False
+    # Service -> "module:Class" overrides of replayer.state.base.MODEL_PATHS (plug-in models).
+    models: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def endpoint(self) -> str:
+        """The URL clients should use (IPv6 hosts bracketed)."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def loopback(self) -> bool:
+        return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")

@@ -1,0 +1,115 @@
+"""The secret scanner: a last check, failing closed, that no known secret reaches disk."""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Iterable
+from urllib.parse import quote, unquote
+
+from awsrec.errors import SecretLeakError
+
+MIN_SECRET_LEN = 8  # shorter values (e.g. the dummy key "testing") would match ordinary text
+
+# SigV4 Authorization header and presigned-URL query parameters.
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html
+_AUTH_CREDENTIAL_RE = re.compile(r"Credential=([^/,\s]+)/")
+_AUTH_SIGNATURE_RE = re.compile(r"Signature=([0-9a-fA-F]+)")
+# SigV2 (legacy S3): "AWS AKID:signature".
+_AUTH_V2_RE = re.compile(r"^AWS ([^:\s]+):(\S+)$")
+
+
+def _variants(value: str) -> set[bytes]:
+    """The forms a value may take in a recorded body or header: raw, URL- and base64-encoded."""
+    raw = value.encode("utf-8")
+    forms = {raw}
+    for safe in ("", "/", "/=", "-_.~"):
+        encoded = quote(value, safe=safe)
+        forms.add(encoded.encode("ascii"))
+        # Percent-encoding may use lower-case hex digits.
+        forms.add(re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded).encode("ascii"))
+    forms |= _base64_cores(raw)
+    return {f for f in forms if len(f) >= MIN_SECRET_LEN}
+
+
+def _base64_cores(raw: bytes) -> set[bytes]:
+    """Base64 of `raw` at each of the 3 alignments it can have inside a longer encoded blob.
+
+    Only the characters that depend on `raw` alone are kept, so the value is found whatever
+    bytes surround it (e.g. inside a base64 Lambda log tail or a zip).
+    """
+    cores: set[bytes] = set()
+    n = len(raw)
+    for pad in range(3):
+        encoded = base64.b64encode(b"\0" * pad + raw + b"\0\0")
+        start = -(-pad * 8 // 6)  # first character made only of `raw` bits
+        end = (pad + n) * 8 // 6  # first character that has a bit from the tail
+        core = encoded[start:end]
+        cores.add(core)
+        cores.add(core.translate(bytes.maketrans(b"+/", b"-_")))  # URL-safe alphabet
+    return cores
+
+
+class SecretScanner:
+    """Knows the secret values of a recording session and refuses bytes that contain one."""
+
+    def __init__(self) -> None:
+        self._needles: dict[bytes, str] = {}
+        self._ordered: list[tuple[bytes, str]] = []
+
+    def register(self, value: str, field: str) -> None:
+        """Remember a secret (access key id, secret key, session token, signature ...)."""
+        value = value.strip()
+        if len(value) < MIN_SECRET_LEN or value.startswith("<"):
+            return
+        for form in _variants(value):
+            self._needles.setdefault(form, field)
+        # Longest first: a hit is reported under the most specific form.
+        self._ordered = sorted(self._needles.items(), key=lambda kv: -len(kv[0]))
+
+    def register_many(self, values: Iterable[tuple[str, str]]) -> None:
+        """Register several `(value, field)` pairs."""
+        for value, field in values:
+            self.register(value, field)
+
+    def register_request(
+        self, headers: Iterable[tuple[str, str]], query: Iterable[tuple[str, str]]
+    ) -> None:
+        """Register the SigV4/SigV2 signature, access key id and session token on the wire."""
+        for name, value in headers:
+            lname = name.lower()
+            if lname == "authorization":
+                self._register_authorization(value)
+            elif lname == "x-amz-security-token":
+                self.register(value, "session token")
+        for name, value in query:
+            value = unquote(value)
+            if name == "X-Amz-Credential":
+                self.register(value.split("/", 1)[0], "access key id")
+            elif name in ("X-Amz-Signature", "Signature"):
+                self.register(value, "signature")
+            elif name == "X-Amz-Security-Token":
+                self.register(value, "session token")
+            elif name == "AWSAccessKeyId":
+                self.register(value, "access key id")
+
+    def _register_authorization(self, value: str) -> None:
+        if m := _AUTH_V2_RE.match(value.strip()):
+            self.register(m.group(1), "access key id")
+            self.register(m.group(2), "signature")
+            return
+        if m := _AUTH_CREDENTIAL_RE.search(value):
+            self.register(m.group(1), "access key id")
+        if m := _AUTH_SIGNATURE_RE.search(value):
+            self.register(m.group(1), "signature")
+
+    def __len__(self) -> int:
+        return len(self._needles)
+
+    def check(self, data: bytes) -> None:
+        """Raise SecretLeakError if `data` holds a registered secret in any of its forms."""
+        for needle, field in self._ordered:
+            if needle in data:
+                raise SecretLeakError(
+                    f"secret {field} would be written to the cassette; write aborted"
+                )

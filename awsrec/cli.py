@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -49,9 +51,25 @@ def diff() -> None:
 
 
 @app.command()
-def show() -> None:
+def show(
+    file: Annotated[Path, typer.Argument(help="Cassette file (NAME.awsrec).")],
+    output_format: Annotated[
+        str, typer.Option("--format", help="yaml (default) or json.")
+    ] = "yaml",
+) -> None:
     """Print a cassette as readable YAML (usable as a git textconv driver)."""
-    _not_built("show")
+    import os
+
+    from awsrec.show import show as show_cassette
+
+    # UTF-8 whatever the locale: git textconv and pagers expect bytes as the file holds them.
+    stdout = sys.stdout.fileno()
+    try:
+        with open(stdout, "w", encoding="utf-8", newline="\n", closefd=False) as out:
+            show_cassette(file, out, output_format)
+    except BrokenPipeError:
+        # The reader (a pager, `head`) went away: stop quietly, as cat does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @app.command()

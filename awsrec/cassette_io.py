@@ -26,6 +26,7 @@ from awsrec.errors import AwsrecError, CassetteFormatError
 
 __all__ = [
     "MAX_LIST_ITEMS",
+    "MAX_MAP_ITEMS",
     "MAX_RECORD_BYTES",
     "CassetteWriter",
     "Check",
@@ -41,8 +42,11 @@ __all__ = [
 # "2 GB bin" in a 10-byte file allocates nothing; this cap bounds what a genuine record may use.
 MAX_RECORD_BYTES = 1 << 30
 # Longest array (pairs count twice). Unlike bin/str, msgpack preallocates a list for the length
-# an array *claims*, so this is the knob that stops a 5-byte header from reserving gigabytes.
-MAX_LIST_ITEMS = 1 << 16
+# an array *claims*, so this bounds what a crafted file can make the reader reserve: at most
+# 1,023 nested levels (msgpack's depth limit) x 16,384 x 8 bytes = 128 MiB, then it fails.
+MAX_LIST_ITEMS = 1 << 14
+# Maps are not preallocated, so their limit only has to fit the largest placeholder table.
+MAX_MAP_ITEMS = 1 << 24
 _READ_SIZE = 1 << 20
 # Records whose bodies total more than this are written as pieces, so a big body is not copied.
 _LARGE_BODIES = 1 << 20
@@ -64,7 +68,7 @@ def _unpacker(f: BinaryIO) -> msgpack.Unpacker:
         max_bin_len=MAX_RECORD_BYTES,
         max_str_len=MAX_RECORD_BYTES,
         max_array_len=MAX_LIST_ITEMS,
-        max_map_len=MAX_LIST_ITEMS,
+        max_map_len=MAX_MAP_ITEMS,
         max_ext_len=0,  # cassettes hold no ext types
     )
 
@@ -97,7 +101,8 @@ class _Reader:
                 self._torn_tail()
             return None
         except (ValueError, msgpack.UnpackException) as e:
-            raise CassetteFormatError(f"{self.where()}: not valid msgpack: {e}") from e
+            why = str(e) or type(e).__name__  # msgpack's FormatError/StackError have no text
+            raise CassetteFormatError(f"{self.where()}: not valid msgpack: {why}") from e
         self.end = self.unpacker.tell()
         return obj
 
@@ -166,6 +171,20 @@ def load_cassette(path: Path) -> Cassette:
     return Cassette(header=header, interactions=list(interactions))
 
 
+def _check_limits(value: object, where: str) -> None:
+    """Refuse to write what the reader's limits would reject, so every cassette reads back."""
+    if isinstance(value, list | tuple):
+        if len(value) > MAX_LIST_ITEMS:
+            raise CassetteFormatError(f"{where} has {len(value)} items (limit {MAX_LIST_ITEMS})")
+        for item in value:
+            _check_limits(item, where)
+    elif isinstance(value, dict):
+        if len(value) > MAX_MAP_ITEMS:
+            raise CassetteFormatError(f"{where} has {len(value)} entries (limit {MAX_MAP_ITEMS})")
+        for key, item in value.items():
+            _check_limits(item, f"{where}.{key}")
+
+
 def _bin_header(n: int) -> bytes:
     # msgpack spec "bin format family": the smallest of bin 8/16/32, as msgpack.Packer picks.
     if n < 1 << 8:
@@ -195,6 +214,18 @@ def _pieces(record: dict[str, object]) -> list[bytes | memoryview]:
     pack_map(record)
     pieces.append(packer.bytes())
     return pieces
+
+
+def _pack(
+    record: dict[str, object], where: str, packer: msgpack.Packer | None
+) -> list[bytes | memoryview]:
+    """The record packed whole with `packer`, or as pieces without copying bodies (no packer)."""
+    _check_limits(record, where)
+    try:
+        return [packer.pack(record)] if packer is not None else _pieces(record)
+    except (ValueError, TypeError, OverflowError) as e:
+        # e.g. a flag value msgpack cannot hold (a set, an int past 64 bits, a lone surrogate)
+        raise CassetteFormatError(f"cannot write {where}: {e}") from e
 
 
 def _write_all(fd: int, pieces: list[bytes | memoryview]) -> None:
@@ -237,7 +268,7 @@ class CassetteWriter:
         self._check = check
         self._lock = threading.Lock()
         self._packer = msgpack.Packer()
-        data = self._packer.pack(encode_header(header))
+        data = bytes(_pack(encode_header(header), "header", self._packer)[0])
         if check is not None:
             check(data)
         self._fd = self._open(os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
@@ -277,7 +308,7 @@ class CassetteWriter:
         """Write one interaction as one msgpack record."""
         record = encode_interaction(interaction)
         big = len(interaction.request.body) + len(interaction.response.body) > _LARGE_BODIES
-        pieces = _pieces(record) if big else [self._packer.pack(record)]
+        pieces = _pack(record, "interaction", None if big else self._packer)
         size = sum(len(p) for p in pieces)
         if size > MAX_RECORD_BYTES:
             raise CassetteFormatError(

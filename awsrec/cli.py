@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -39,9 +39,48 @@ def record() -> None:
 
 
 @app.command()
-def serve() -> None:
+def serve(
+    cassettes: Annotated[
+        Optional[list[Path]],  # noqa: UP045 - typer needs Optional here
+        typer.Argument(help="Cassette files or directories of *.awsrec files."),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 4566,
+    strict: Annotated[
+        bool, typer.Option(help="Every request must match the next recorded interaction.")
+    ] = False,
+    state_dir: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Keep state in this directory (survives restarts)."),
+    ] = None,
+    faults: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Fault rules file (YAML or JSON)."),
+    ] = None,
+    account: Annotated[str, typer.Option(help="Account id to answer as.")] = "000000000000",
+    region: Annotated[str, typer.Option(help="Region for unsigned requests.")] = "us-east-1",
+    admin_token: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Require x-awsrec-admin-token on /_awsrec/ (any client address)."),
+    ] = None,
+) -> int:
     """Serve cassettes statefully on one local port (default 127.0.0.1:4566)."""
-    _not_built("serve")
+    from replayer.server.config import ServeConfig
+    from replayer.server.main import serve as run_serve
+
+    config = ServeConfig(
+        cassettes=list(cassettes or []),
+        host=host,
+        port=port,
+        strict=strict,
+        state_dir=state_dir,
+        faults_file=faults,
+        account=account,
+        region=region,
+        admin_token=admin_token,
+        debug=_state["debug"],
+    )
+    return run_serve(config)
 
 
 @app.command()

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from awsrec.cassette import Interaction
-from awsrec.errors import CassetteFormatError
 
 _XML_CODE = re.compile(rb"<Code>([^<]+)</Code>")
 
@@ -58,10 +57,8 @@ def load(paths: list[Path]) -> list[tuple[str, list[Interaction]]]:
     """(name, interactions) of every cassette under `paths` (files or directories)."""
     if not paths:
         return []
-    try:
-        from awsrec.cassette import cassette_files, load_cassette  # type: ignore[attr-defined]
-    except ImportError as e:
-        raise CassetteFormatError("this build cannot read cassettes yet") from e
+    from awsrec.cassette_io import cassette_files, load_cassette
+
     out: list[tuple[str, list[Interaction]]] = []
     for path in cassette_files(paths):
         cassette = load_cassette(path)

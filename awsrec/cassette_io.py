@@ -58,13 +58,31 @@ class TruncatedCassetteWarning(UserWarning):
     """A cassette ended in a partial record (the writer died mid-write); it was dropped."""
 
 
-def _unpacker(f: BinaryIO) -> msgpack.Unpacker:
+class _Snapshot:
+    """The first `size` bytes of a file: a cassette still being appended to reads consistently."""
+
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        self.file = file
+        self.left = size
+
+    def read(self, n: int) -> bytes:
+        data = self.file.read(min(n, self.left))
+        self.left -= len(data)
+        return data
+
+
+def _unpacker(file: BinaryIO, size: int) -> msgpack.Unpacker:
+    # The buffer holds one record at a time and grows by doubling; capping it at the file size
+    # keeps a record that is most of the file from costing twice its size. Claimed lengths are
+    # checked against MAX_RECORD_BYTES instead, so a torn record claiming more than the file
+    # holds still reads as a torn tail (OutOfData), not as a limit error.
+    buffer = min(MAX_RECORD_BYTES, size + 1)
     return msgpack.Unpacker(
-        f,
-        read_size=_READ_SIZE,
+        _Snapshot(file, size),
+        read_size=min(_READ_SIZE, buffer),
         raw=False,
         strict_map_key=True,
-        max_buffer_size=MAX_RECORD_BYTES,
+        max_buffer_size=buffer,
         max_bin_len=MAX_RECORD_BYTES,
         max_str_len=MAX_RECORD_BYTES,
         max_array_len=MAX_LIST_ITEMS,
@@ -83,7 +101,7 @@ class _Reader:
             self.size = os.fstat(self.file.fileno()).st_size
         except OSError as e:
             raise AwsrecError(f"{path}: cannot read cassette: {e.strerror}") from e
-        self.unpacker = _unpacker(self.file)
+        self.unpacker = _unpacker(self.file, self.size)
         self.end = 0  # byte offset just past the last complete record
         self.index = -1  # index of the last record read; the header is -1
 

@@ -32,10 +32,63 @@ def _not_built(verb: str) -> None:
     raise NotBuiltError(f"`awsrec {verb}` is not built yet")
 
 
-@app.command()
-def record() -> None:
+RecordMode = Annotated[
+    str, typer.Option("--mode", help="endpoint (AWS_ENDPOINT_URL, default) or proxy (HTTPS_PROXY).")
+]
+RecordOut = Annotated[
+    Optional[Path],  # noqa: UP045 - typer needs Optional here
+    typer.Option("--out", help="Cassette file, or directory (required form with --split-by)."),
+]
+
+
+@app.command(context_settings={"allow_interspersed_args": False})
+def record(
+    command: Annotated[
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional here
+        typer.Argument(help="-- CMD ARGS...: run CMD through the recorder, stop when it exits."),
+    ] = None,
+    out: RecordOut = None,
+    mode: RecordMode = "endpoint",
+    upstream: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Send everything to this compatible endpoint instead of AWS."),
+    ] = None,
+    upstream_credentials: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="KEY:SECRET[:TOKEN] to sign with instead of botocore's chain."),
+    ] = None,
+    rules: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Extra normalisation rules file."),
+    ] = None,
+    split_by: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="'header': new cassette per x-awsrec-cassette request header."),
+    ] = None,
+    only_aws: Annotated[bool, typer.Option(help="Skip non-AWS traffic.")] = False,
+    learn_noise: Annotated[
+        bool, typer.Option(help="Run CMD twice and propose rules for values that differ.")
+    ] = False,
+    port: Annotated[int, typer.Option(help="Listen port (0: a free one).")] = 0,
+) -> int:
     """Record SDK traffic to AWS (or --upstream) into a cassette."""
-    _not_built("record")
+    from recorder.session import RecordOptions, run
+
+    opts = RecordOptions(
+        out=out,
+        mode=mode,  # type: ignore[arg-type]  # checked by RecorderSettings
+        upstream=upstream,
+        upstream_credentials=upstream_credentials,
+        rules=rules,
+        split_by=split_by,
+        only_aws=only_aws,
+        port=port,
+    )
+    if learn_noise:
+        from recorder.learn import learn
+
+        return learn(opts, command or [])
+    return run(opts, command or None)
 
 
 @app.command()

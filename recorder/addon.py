@@ -1,0 +1,47 @@
+"""The script `mitmdump -s recorder/addon.py` loads: wires the recorder's addons in order."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# mitmdump imports this file by path; make the project importable whatever the cwd is.
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from mitmproxy import ctx  # noqa: E402
+
+from recorder import events  # noqa: E402
+from recorder.canaries import register_known  # noqa: E402
+from recorder.credentials import CredentialSource  # noqa: E402
+from recorder.record import Record  # noqa: E402
+from recorder.route import Route  # noqa: E402
+from recorder.settings import RecorderSettings  # noqa: E402
+from recorder.sink import CassetteSink  # noqa: E402
+
+
+class Announce:
+    """Tell the launcher where we listen, once mitmproxy's servers are up."""
+
+    def running(self) -> None:
+        server = ctx.master.addons.get("proxyserver")  # type: ignore[no-untyped-call]
+        addrs = server.listen_addrs() if server is not None else []
+        port = int(addrs[0][1]) if addrs else 0
+        events.emit(events.Event("listening", port=port))
+
+
+def _build() -> list[object]:
+    settings = RecorderSettings.from_env()
+    sink = CassetteSink(settings)
+    credentials = CredentialSource(settings.upstream_credentials)
+    register_known(sink.scanner, credentials, settings.canaries)
+    # Order matters: Record snapshots the SDK's request before Route rewrites it.
+    wired: list[object] = [Record(sink, settings.only_aws, settings.split_by == "header")]
+    if settings.mode == "endpoint":
+        wired.append(Route(sink, credentials, settings.upstream, settings.region))
+    wired.append(Announce())
+    return wired
+
+
+addons = _build()

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
+from awsrec.aws.protocol import protocol_of
 from awsrec.cassette import Response
 
 # A comparable body: XML becomes nested dicts of tag -> list of children (document order kept;
@@ -36,18 +37,6 @@ class ErrorInfo:
 
     code: str
     message: str
-
-
-def protocol_of(service: str) -> str:
-    """The wire protocol of `service` ("rest-xml", "json", "rest-json", "query")."""
-    try:
-        from awsrec.aws.protocol import protocol_of as aws_protocol_of
-    except ImportError:  # pragma: no cover - the foundation's module not landed yet
-        return _FALLBACK_PROTOCOLS.get(service, "rest-json")
-    return aws_protocol_of(service)
-
-
-_FALLBACK_PROTOCOLS = {"s3": "rest-xml", "dynamodb": "json", "lambda": "rest-json", "sts": "query"}
 
 
 def _xml_element(el: ElementTree.Element) -> Tree:

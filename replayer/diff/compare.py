@@ -31,6 +31,17 @@ _BODY_SEVERITY = {
 }
 
 
+_KIND = re.compile(r"^<([a-z][a-z0-9-]*)(?::[^>]*)?>$")
+
+
+def _same_kind(a: object, b: object) -> bool:
+    """Both values are placeholders of one kind (their format qualifiers may differ)."""
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    ma, mb = _KIND.match(a), _KIND.match(b)
+    return ma is not None and mb is not None and ma.group(1) == mb.group(1)
+
+
 def _status_class(status: int) -> int:
     return status // 100
 
@@ -116,6 +127,10 @@ def _tree_differences(
         for item in items:
             where = _path(item.path(output_format="list"), t1, t2, xml)
             where = f"body:{where}" if where else "body"
+            if report == "values_changed" and _same_kind(item.t1, item.t2):
+                # "<timestamp:iso8601>" vs "<timestamp:iso8601-ms>": same value, other format.
+                yield Difference(Severity.MINOR, "value-format", where, item.t1, item.t2)
+                continue
             yield Difference(severity, kind, where, _short(item.t1), _short(item.t2))
 
 

@@ -2,35 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
+from awsrec.aws.protocol import is_contract_header
 from replayer.diff.model import Difference, Severity
-
-# Headers SDKs and clients rely on, per service, when the foundation's table is not there.
-_FALLBACK_CONTRACT: dict[str, tuple[str, ...]] = {
-    "s3": (
-        "content-type", "etag", "content-range", "content-length", "accept-ranges",
-        "last-modified", "x-amz-request-id", "x-amz-id-2", "x-amz-version-id",
-        "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme",
-        "x-amz-checksum-sha1", "x-amz-checksum-sha256", "x-amz-checksum-type",
-        "x-amz-delete-marker",
-    ),
-    "dynamodb": ("content-type", "x-amzn-requestid", "x-amz-crc32"),
-    "lambda": (
-        "content-type", "x-amzn-requestid", "x-amz-function-error", "x-amz-executed-version",
-        "x-amz-log-result",
-    ),
-}  # fmt: skip
 
 # Present on both sides is all that can be asked: ids, dates and CRCs of bodies that carry them.
 PRESENCE_ONLY = frozenset(
     {"x-amz-request-id", "x-amz-id-2", "x-amzn-requestid", "x-amz-crc32", "x-amz-log-result",
-     "date", "x-amz-version-id"}
+     "date", "x-amz-version-id", "location", "x-amzn-errortype"}
 )  # fmt: skip
 # Data-carrying values: a different value is wrong data (major), not a format question.
 DATA_VALUES = frozenset(
-    {"content-range", "x-amz-function-error", "x-amz-executed-version", "x-amz-delete-marker"}
-)
+    {"content-range", "x-amz-function-error", "x-amz-executed-version", "x-amz-delete-marker",
+     "x-amz-storage-class", "x-amz-tagging-count", "x-amz-server-side-encryption"}
+)  # fmt: skip
 # Transport and server-identity headers say nothing about AWS fidelity.
 TRANSPORT = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "server", "date", "vary", "x-awsrec-source",
@@ -43,13 +30,10 @@ _IMF_FIXDATE = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2
 _PLACEHOLDER = re.compile(r"^<[a-z][a-z0-9-]*(?::\d+)?>$")
 
 
-def contract_headers(service: str) -> frozenset[str]:
-    """The lower-cased contract headers of `service`."""
-    try:
-        from awsrec.aws.protocol import CONTRACT_HEADERS
-    except ImportError:  # pragma: no cover - the foundation's module not landed yet
-        return frozenset(_FALLBACK_CONTRACT.get(service, ()))
-    return frozenset(h.lower() for h in CONTRACT_HEADERS.get(service, ()))
+@functools.cache
+def is_contract(service: str, lname: str) -> bool:
+    """Whether lower-cased header `lname` belongs to `service`'s contract."""
+    return is_contract_header(service, lname)
 
 
 def _lower_map(headers: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
@@ -84,7 +68,7 @@ def _value_difference(
         if opaque_body:
             return Difference(Severity.MAJOR, "header-value", where, exp, act)
         return None
-    if lname in DATA_VALUES or lname.startswith("x-amz-checksum-"):
+    if lname in DATA_VALUES or lname.startswith(("x-amz-checksum-", "x-amz-meta-")):
         return Difference(Severity.MAJOR, "header-value", where, exp, act)
     if lname == "accept-ranges":
         return Difference(Severity.MINOR, "header-format", where, exp, act)
@@ -100,7 +84,6 @@ def compare_headers(
     is_error: bool,
 ) -> list[Difference]:
     """Differences between two header lists; contract headers missing on the target are major."""
-    contract = contract_headers(service)
     exp = _lower_map(expected)
     act = _lower_map(actual)
     out: list[Difference] = []
@@ -110,11 +93,11 @@ def compare_headers(
         got = act.get(lname)
         if got is None:
             # Errors carry no ETag/Last-Modified contract; ids and Content-Type still count.
-            severity = Severity.MAJOR if lname in contract else Severity.INFO
+            severity = Severity.MAJOR if is_contract(service, lname) else Severity.INFO
             if is_error and lname in ("etag", "last-modified", "accept-ranges"):
                 severity = Severity.INFO
             out.append(Difference(severity, "header-missing", f"header:{name}", value, None))
-        elif lname in contract:
+        elif is_contract(service, lname):
             diff = _value_difference(lname, name, value, got[1], opaque_body)
             if diff is not None:
                 out.append(diff)

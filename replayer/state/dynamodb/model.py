@@ -1,0 +1,13 @@
+"""DynamoDBModel: the DynamoDB state model the serve machinery plugs in."""
+
+from __future__ import annotations
+
+from replayer.state.dynamodb.items import ItemOps
+from replayer.state.dynamodb.query import QueryOps
+from replayer.state.dynamodb.table_settings import TableSettingsOps
+
+
+class DynamoDBModel(TableSettingsOps, ItemOps, QueryOps):
+    """Tables, items, indexes, expressions, batches, transactions and PartiQL."""
+
+    service = "dynamodb"

@@ -1,0 +1,129 @@
+"""The tables of one DynamoDB world: lookup, JSON in/out, persistence, W0 and dumps."""
+
+from __future__ import annotations
+
+import copy
+import json
+import zlib
+from pathlib import Path
+from typing import Any
+
+from replayer.state.atomic import atomic_write_json
+from replayer.state.base import ServeRequest, ServeResponse, ServiceModel
+from replayer.state.dynamodb.errors import DynamoError, not_found
+from replayer.state.dynamodb.table import Table
+from replayer.state.dynamodb.types import check_item
+
+JSON_TYPE = "application/x-amz-json-1.0"
+Doc = dict[str, Any]
+
+
+def aws_error(e: DynamoError) -> Exception:
+    """The core's AwsError for an outcome; the protocol module may land after this one."""
+    try:
+        from awsrec.aws.errors import AwsError
+    except ImportError:  # the server core carries a stand-in until then
+        from replayer.server.awsapi import AwsError
+    status = 500 if e.code == "InternalServerError" else 400
+    return AwsError(e.code, e.message, status, e.extra)
+
+
+def respond(doc: Doc) -> ServeResponse:
+    body = json.dumps(doc, separators=(",", ":")).encode()
+    headers = [("Content-Type", JSON_TYPE), ("x-amz-crc32", str(zlib.crc32(body)))]
+    return ServeResponse(200, headers, body)
+
+
+class Store(ServiceModel):
+    """Tables by name, with the memory or directory backend."""
+
+    service = "dynamodb"
+
+    def __init__(self, state_dir: Path | None = None, account: str = "000000000000") -> None:
+        super().__init__(state_dir, account)
+        self.tables: dict[str, Table] = {}
+        self.w0: dict[str, Doc] = {}
+        self.tokens: dict[str, tuple[str, Doc]] = {}  # ClientRequestToken -> (request, answer)
+        if self._dir is not None:
+            self._load()
+
+    @property
+    def _dir(self) -> Path | None:
+        return self.state_dir / "dynamodb" if self.state_dir is not None else None
+
+    async def handle(self, request: ServeRequest) -> ServeResponse:
+        try:
+            return await super().handle(request)
+        except DynamoError as e:
+            raise aws_error(e) from e
+
+    @staticmethod
+    async def body(req: ServeRequest) -> Doc:
+        raw = await req.body.read()
+        try:
+            doc = json.loads(raw) if raw else {}
+        except ValueError as e:
+            raise DynamoError(
+                "SerializationException", "Start of structure or map found where not expected."
+            ) from e
+        if not isinstance(doc, dict):
+            raise DynamoError(
+                "SerializationException", "Start of structure or map found where not expected."
+            )
+        return doc
+
+    def table(self, name: Any) -> Table:
+        t = self.tables.get(name) if isinstance(name, str) else None
+        if t is None:
+            raise not_found()
+        return t
+
+    # -- persistence ------------------------------------------------------------------------
+
+    @staticmethod
+    def to_doc(t: Table) -> Doc:
+        return {"Table": t.description, "Items": list(t.items.values())}
+
+    @staticmethod
+    def from_doc(doc: Doc) -> Table:
+        t = Table(doc["Table"])
+        for raw in doc.get("Items", []):
+            item = check_item(raw)
+            t.put(t.key_of_item(item), item)
+        return t
+
+    def persist(self, t: Table) -> None:
+        if self._dir is not None:
+            atomic_write_json(self._dir / f"{t.description['TableName']}.json", self.to_doc(t))
+
+    def forget(self, name: str) -> None:
+        if self._dir is not None:
+            (self._dir / f"{name}.json").unlink(missing_ok=True)
+
+    def _load(self) -> None:
+        assert self._dir is not None
+        for path in sorted(self._dir.glob("*.json")):
+            t = self.from_doc(json.loads(path.read_text()))
+            self.tables[t.description["TableName"]] = t
+
+    # -- world ------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        for name in list(self.tables):
+            self.forget(name)
+        self.tables = {name: self.from_doc(copy.deepcopy(doc)) for name, doc in self.w0.items()}
+        self.tokens.clear()
+        for t in self.tables.values():
+            self.persist(t)
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "tables": {
+                name: {
+                    "KeySchema": t.description["KeySchema"],
+                    "ItemCount": len(t.items),
+                    "Items": list(t.items.values()),
+                }
+                for name, t in sorted(self.tables.items())
+            }
+        }

@@ -39,7 +39,7 @@ __all__ = [
 
 # Largest record (one interaction, bodies included) written or read. msgpack's Unpacker grows
 # its buffer only with bytes actually read, never by a length the file claims, so a hostile
-# "2 GB bin" in a 10-byte file allocates nothing; this cap bounds what a genuine record may use.
+# "2 GB bin" in a 10-byte file allocates nothing (tested); this caps what a real record may use.
 MAX_RECORD_BYTES = 1 << 30
 # Longest array (pairs count twice). Unlike bin/str, msgpack preallocates a list for the length
 # an array *claims*, so this bounds what a crafted file can make the reader reserve: at most
@@ -72,10 +72,10 @@ class _Snapshot:
 
 
 def _unpacker(file: BinaryIO, size: int) -> msgpack.Unpacker:
-    # The buffer holds one record at a time and grows by doubling; capping it at the file size
-    # keeps a record that is most of the file from costing twice its size. Claimed lengths are
-    # checked against MAX_RECORD_BYTES instead, so a torn record claiming more than the file
-    # holds still reads as a torn tail (OutOfData), not as a limit error.
+    # The buffer holds one record at a time and grows by doubling, with bytes actually read;
+    # capping it at the file size keeps a record that is most of the file from costing twice
+    # its size. msgpack checks a bin/str length only once its bytes are all present, so a
+    # record claiming more than the file holds reads as a torn tail, having allocated nothing.
     buffer = min(MAX_RECORD_BYTES, size + 1)
     return msgpack.Unpacker(
         _Snapshot(file, size),

@@ -150,18 +150,9 @@ def show(
     ] = "yaml",
 ) -> None:
     """Print a cassette as readable YAML (usable as a git textconv driver)."""
-    import os
+    from awsrec.show import show_to_stdout
 
-    from awsrec.show import show as show_cassette
-
-    # UTF-8 whatever the locale: git textconv and pagers expect bytes as the file holds them.
-    stdout = sys.stdout.fileno()
-    try:
-        with open(stdout, "w", encoding="utf-8", newline="\n", closefd=False) as out:
-            show_cassette(file, out, output_format)
-    except BrokenPipeError:
-        # The reader (a pager, `head`) went away: stop quietly, as cat does.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    show_to_stdout(file, output_format)
 
 
 @app.command()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import sys
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -207,3 +210,21 @@ def show(path: Path, out: TextIO, fmt: str = "yaml") -> None:
     header, interactions = iter_cassette(path)
     for chunk in _render(header, interactions, fmt):
         out.write(chunk)
+
+
+def show_to_stdout(path: Path, fmt: str = "yaml") -> None:
+    """`awsrec show`: the view on stdout in UTF-8, warnings as one stderr line each."""
+    stdout = sys.stdout.fileno()
+    try:
+        with (
+            warnings.catch_warnings(record=True) as caught,
+            # UTF-8 whatever the locale: git textconv and pagers get the text the file holds.
+            open(stdout, "w", encoding="utf-8", newline="\n", closefd=False) as out,
+        ):
+            warnings.simplefilter("always")
+            show(path, out, fmt)
+    except BrokenPipeError:
+        # The reader (a pager, `head`) went away: stop quietly, as cat does.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stdout)
+    for warning in caught:
+        print(f"awsrec: warning: {warning.message}", file=sys.stderr)

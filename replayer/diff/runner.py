@@ -45,8 +45,9 @@ class _Replay:
     warnings: list[str] = field(default_factory=list)
 
 
-def _replay_once(source: Source, target: Target, region: str, settings: DiffSettings,
-                 progress: Progress) -> _Replay:  # fmt: skip
+def _replay_once(
+    source: Source, target: Target, region: str, settings: DiffSettings, progress: Progress
+) -> _Replay:
     interactions = source.cassette.interactions
     iso = Isolation.for_interactions(interactions)
     out = _Replay()
@@ -75,8 +76,9 @@ def _shown(response: Response) -> Shown:
     return Shown(response.status, list(response.headers), printable(response.body))
 
 
-def _compare(source: Source, replay: _Replay, settings: DiffSettings, ignore: Ignore,
-             rules: RuleSet | None) -> list[InteractionResult]:  # fmt: skip
+def _compare(
+    source: Source, replay: _Replay, settings: DiffSettings, ignore: Ignore, rules: RuleSet | None
+) -> list[InteractionResult]:
     recorded_side, target_side = Normaliser(rules), Normaliser(rules)
     # A cassette normalised at recording (its header names rule sets) is compared as stored:
     # normalising placeholders again would turn "<timestamp:iso8601>" into "<timestamp:other>".
@@ -103,8 +105,9 @@ def _compare(source: Source, replay: _Replay, settings: DiffSettings, ignore: Ig
     return results
 
 
-def _noisy_places(interaction: Interaction, first: Response, second: Response,
-                  rules: RuleSet | None) -> set[str]:  # fmt: skip
+def _noisy_places(
+    interaction: Interaction, first: Response, second: Response, rules: RuleSet | None
+) -> set[str]:
     """Places where two replays of the same request answered differently: noise."""
     svc, op = interaction.service, interaction.operation
     a = Normaliser(rules).normalise_response(svc, op, first)
@@ -112,8 +115,13 @@ def _noisy_places(interaction: Interaction, first: Response, second: Response,
     return {d.where for d in compare_responses(svc, op, a, b)}
 
 
-def _calibrate(source: Source, results: list[InteractionResult], first: _Replay,
-               second: _Replay, rules: RuleSet | None) -> None:  # fmt: skip
+def _calibrate(
+    source: Source,
+    results: list[InteractionResult],
+    first: _Replay,
+    second: _Replay,
+    rules: RuleSet | None,
+) -> None:
     by_seq = {r.seq: r for r in results}
     pairs = zip(source.cassette.interactions, first.answers, second.answers, strict=True)
     for interaction, a, b in pairs:
@@ -126,9 +134,13 @@ def _calibrate(source: Source, results: list[InteractionResult], first: _Replay,
             result.differences = [d for d in result.differences if d.where not in noisy]
 
 
-def diff_cassette(source: Source, target: Target, settings: DiffSettings,
-                  progress: Progress, rules: RuleSet | None = None,
-                  ) -> tuple[list[InteractionResult], list[str]]:  # fmt: skip
+def diff_cassette(
+    source: Source,
+    target: Target,
+    settings: DiffSettings,
+    progress: Progress,
+    rules: RuleSet | None = None,
+) -> tuple[list[InteractionResult], list[str]]:
     """Replay one cassette on one target (twice with --calibrate) and compare every answer."""
     region = settings.region or source.cassette.header.region or "us-east-1"
     ignore = Ignore.parse(settings.ignore)
@@ -147,8 +159,12 @@ def total_steps(sources: list[Source], settings: DiffSettings) -> int:
     return per_target * len(settings.targets) * (2 if settings.calibrate else 1)
 
 
-def run_diff(sources: list[Source], settings: DiffSettings, progress: Progress | None = None,
-             rules: RuleSet | None = None) -> list[TargetRun]:  # fmt: skip
+def run_diff(
+    sources: list[Source],
+    settings: DiffSettings,
+    progress: Progress | None = None,
+    rules: RuleSet | None = None,
+) -> list[TargetRun]:
     """Replay every cassette against every target (`settings.jobs` cassettes at a time)."""
     tick: Progress = progress or (lambda _n: None)
     runs = [TargetRun(t) for t in settings.targets]

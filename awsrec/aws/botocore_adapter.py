@@ -184,6 +184,10 @@ def _example(shape: Shape, name: str, depth: int) -> Any:
     kind = shape.type_name
     if kind == "structure":
         assert isinstance(shape, StructureShape)
+        if getattr(shape, "is_tagged_union", False) and shape.members:
+            # A tagged union takes exactly one member.
+            first = next(iter(shape.members))
+            return {first: _example(shape.members[first], first, depth + 1)}
         return {
             member: _example(shape.members[member], member, depth + 1)
             for member in shape.required_members
@@ -314,3 +318,9 @@ def error_members(service: str) -> dict[str, list[str]]:
         if code:
             out[str(code)] = members
     return out
+
+
+def is_unsigned(service: str, operation: str) -> bool:
+    """Whether the model says the operation is sent without a signature (smithy noAuth)."""
+    op = operation_model(service, operation)
+    return op.auth_type == "none" or list(getattr(op, "auth", None) or []) == ["smithy.api#noAuth"]

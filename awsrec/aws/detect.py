@@ -13,9 +13,10 @@ from awsrec.aws.sigv4 import parse_sigv4
 Pairs = list[tuple[str, str]]
 
 SERVICES = ("s3", "dynamodb", "lambda", "sts")
-# Credential-scope names that belong to a service we know under another name (S3 Express
-# directory-bucket requests are signed for "s3express").
-_SCOPE_ALIASES = {"s3express": "s3"}
+# Credential-scope names that belong to a service we know under another name: S3 Express
+# directory-bucket requests are signed for "s3express", and WriteGetObjectResponse for
+# "s3-object-lambda" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_WriteGetObjectResponse.html).
+_SCOPE_ALIASES = {"s3express": "s3", "s3-object-lambda": "s3"}
 
 # Regional endpoints: https://docs.aws.amazon.com/general/latest/gr/rande.html
 _REGIONAL_HOST = re.compile(

@@ -183,7 +183,7 @@ def _choose(cands: list[_Candidate], query: Pairs, headers: Pairs) -> _Candidate
             if tied and _specificity(cand)[:2] != _specificity(tied[0])[:2]:
                 break
             tied.append(cand)
-        elif fallback is None:
+        elif fallback is None and cand.literals:
             fallback = cand
     if not tied:
         return fallback

@@ -90,7 +90,7 @@ class _ToAst(Transformer[Token, object]):
         return Arith(str(items[1]), items[0], items[2])  # type: ignore[arg-type]
 
     def set_action(self, items: list[object]) -> SetAction:
-        return SetAction(items[0], items[1])  # type: ignore[arg-type]
+        return SetAction(items[0], items[2])  # type: ignore[arg-type]
 
     def pair(self, items: list[object]) -> tuple[object, object]:
         return (items[0], Value(str(items[1])))

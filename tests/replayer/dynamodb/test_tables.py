@@ -1,0 +1,182 @@
+"""Control plane through boto3: CreateTable validation, lifecycle statuses, listing, settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.replayer.dynamodb.conftest import error, make_table
+
+S = {"AttributeType": "S"}
+
+
+def test_create_reports_creating_then_describe_active_and_delete_deleting(ddb: Any) -> None:
+    # https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CreateTable.html
+    made = ddb.create_table(
+        TableName="orders",
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "pk", **S}],
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 5},
+    )["TableDescription"]
+    assert made["TableStatus"] == "CREATING"
+    assert made["TableArn"] == "arn:aws:dynamodb:us-east-1:000000000000:table/orders"
+    desc = ddb.describe_table(TableName="orders")["Table"]
+    assert desc["TableStatus"] == "ACTIVE"
+    assert desc["ItemCount"] == 0
+    assert desc["TableId"] == made["TableId"]
+    assert desc["ProvisionedThroughput"]["ReadCapacityUnits"] == 5
+    ddb.put_item(TableName="orders", Item={"pk": {"S": "a"}, "x": {"S": "hello"}})
+    desc = ddb.describe_table(TableName="orders")["Table"]
+    assert desc["ItemCount"] == 1
+    assert desc["TableSizeBytes"] == len("pk") + 1 + len("x") + 5
+    gone = ddb.delete_table(TableName="orders")["TableDescription"]
+    assert gone["TableStatus"] == "DELETING"
+    with pytest.raises(ClientError) as exc:
+        ddb.describe_table(TableName="orders")
+    assert error(exc) == (
+        "ResourceNotFoundException",
+        "Requested resource not found: Table: orders not found",
+    )
+
+
+def test_create_twice_is_resource_in_use(ddb: Any) -> None:
+    make_table(ddb)
+    with pytest.raises(ClientError) as exc:
+        make_table(ddb)
+    assert error(exc) == ("ResourceInUseException", "Table already exists: things")
+
+
+@pytest.mark.parametrize(
+    ("keys", "defs", "message"),
+    [
+        (
+            [{"AttributeName": "pk", "KeyType": "HASH"}],
+            [{"AttributeName": "pk", **S}, {"AttributeName": "x", **S}],
+            "One or more parameter values were invalid: Number of attributes in KeySchema does "
+            "not exactly match number of attributes defined in AttributeDefinitions",
+        ),
+        (
+            [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            [{"AttributeName": "pk", **S}],
+            "Invalid KeySchema: Some index key attribute have no definition",
+        ),
+        (
+            [{"AttributeName": "pk", "KeyType": "RANGE"}],
+            [{"AttributeName": "pk", **S}],
+            "Invalid KeySchema: The first KeySchemaElement is not a HASH key type",
+        ),
+        (
+            [{"AttributeName": "pk", "KeyType": "HASH"}],
+            [{"AttributeName": "other", **S}],
+            "One or more parameter values were invalid: Some index key attributes are not "
+            "defined in AttributeDefinitions. Keys: [pk], AttributeDefinitions: [other]",
+        ),
+    ],
+)
+def test_create_table_validation(ddb: Any, keys: Any, defs: Any, message: str) -> None:
+    with pytest.raises(ClientError) as exc:
+        ddb.create_table(
+            TableName="badtable", KeySchema=keys, AttributeDefinitions=defs,
+            BillingMode="PAY_PER_REQUEST",
+        )
+    assert error(exc) == ("ValidationException", message)
+
+
+def test_pay_per_request_rejects_throughput(ddb: Any) -> None:
+    with pytest.raises(ClientError) as exc:
+        ddb.create_table(
+            TableName="ppr",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", **S}],
+            BillingMode="PAY_PER_REQUEST",
+            ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+        )
+    assert error(exc) == (
+        "ValidationException",
+        "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
+        "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST",
+    )
+
+
+def test_table_name_too_short(ddb: Any) -> None:
+    with pytest.raises(ClientError) as exc:
+        make_table(ddb, "ab")
+    assert error(exc) == (
+        "ValidationException",
+        "1 validation error detected: Value 'ab' at 'tableName' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 3",
+    )
+
+
+def test_list_tables_pages(ddb: Any) -> None:
+    for name in ("tab-c", "tab-a", "tab-b"):
+        make_table(ddb, name)
+    first = ddb.list_tables(Limit=2)
+    assert first["TableNames"] == ["tab-a", "tab-b"]
+    assert first["LastEvaluatedTableName"] == "tab-b"
+    rest = ddb.list_tables(ExclusiveStartTableName="tab-b", Limit=2)
+    assert rest["TableNames"] == ["tab-c"]
+    assert "LastEvaluatedTableName" not in rest
+
+
+def test_indexes_are_described(ddb: Any) -> None:
+    make_table(
+        ddb,
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": "by-g",
+                "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
+        ],
+        LocalSecondaryIndexes=[
+            {
+                "IndexName": "by-l",
+                "KeySchema": [
+                    {"AttributeName": "pk", "KeyType": "HASH"},
+                    {"AttributeName": "l", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        more_defs=[{"AttributeName": "g", **S}, {"AttributeName": "l", **S}],
+    )
+    desc = ddb.describe_table(TableName="things")["Table"]
+    assert desc["GlobalSecondaryIndexes"][0]["IndexStatus"] == "ACTIVE"
+    assert desc["GlobalSecondaryIndexes"][0]["IndexArn"].endswith("table/things/index/by-g")
+    assert desc["LocalSecondaryIndexes"][0]["IndexName"] == "by-l"
+    ddb.update_table(TableName="things", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-g"}}])
+    assert "GlobalSecondaryIndexes" not in ddb.describe_table(TableName="things")["Table"]
+
+
+def test_ttl_tags_backups_limits_endpoints(ddb: Any, table: str) -> None:
+    assert ddb.describe_time_to_live(TableName=table)["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "DISABLED"
+    }
+    spec = {"Enabled": True, "AttributeName": "expires"}
+    assert ddb.update_time_to_live(TableName=table, TimeToLiveSpecification=spec)[
+        "TimeToLiveSpecification"
+    ] == spec
+    assert ddb.describe_time_to_live(TableName=table)["TimeToLiveDescription"] == {
+        "TimeToLiveStatus": "ENABLED",
+        "AttributeName": "expires",
+    }
+    with pytest.raises(ClientError) as exc:
+        ddb.update_time_to_live(TableName=table, TimeToLiveSpecification=spec)
+    assert error(exc) == ("ValidationException", "TimeToLive is already enabled")
+    arn = ddb.describe_table(TableName=table)["Table"]["TableArn"]
+    ddb.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "a"}])
+    assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == [{"Key": "team", "Value": "a"}]
+    ddb.untag_resource(ResourceArn=arn, TagKeys=["team"])
+    assert ddb.list_tags_of_resource(ResourceArn=arn)["Tags"] == []
+    backups = ddb.describe_continuous_backups(TableName=table)["ContinuousBackupsDescription"]
+    assert backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "DISABLED"
+    ddb.update_continuous_backups(
+        TableName=table, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
+    backups = ddb.describe_continuous_backups(TableName=table)["ContinuousBackupsDescription"]
+    assert backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
+    assert ddb.describe_limits()["TableMaxReadCapacityUnits"] == 40000
+    assert ddb.describe_endpoints()["Endpoints"][0]["Address"] == "dynamodb.us-east-1.amazonaws.com"

@@ -20,9 +20,9 @@ def register_known(
     for found in (credentials.peek(), chain):
         if found is None:
             continue
-        scanner.register(found.access_key, "access key id")
-        scanner.register(found.secret_key, "secret access key")
+        scanner.register(found.access_key, "AccessKeyId")
+        scanner.register(found.secret_key, "SecretAccessKey")
         if found.session_token:
-            scanner.register(found.session_token, "session token")
+            scanner.register(found.session_token, "SessionToken")
     for field, value in extra.items():
         scanner.register(value, field)

@@ -16,7 +16,11 @@ UNKNOWN = "unknown"
 
 @dataclass(frozen=True, slots=True)
 class Wire:
-    """A request exactly as the SDK sent it (before routing rewrites it)."""
+    """A request exactly as the SDK sent it (before routing rewrites it).
+
+    `payload` is the body with any aws-chunked framing removed (`chunked` then says how it was
+    framed, and its checksum trailers); for other bodies it is the body itself.
+    """
 
     method: str
     host: str
@@ -25,12 +29,31 @@ class Wire:
     query: Pairs
     headers: Pairs
     body: bytes
+    payload: bytes
+    chunked: dict[str, Any] | None = None
 
     @classmethod
     def make(cls, method: str, host: str, target: str, headers: Pairs, body: bytes) -> Wire:
         parts = urlsplit(target)
         query = parse_qsl(parts.query, keep_blank_values=True)
-        return cls(method, host, parts.path or "/", parts.query, query, headers, body)
+        payload, framing = _unframe(headers, body)
+        path = parts.path or "/"
+        return cls(method, host, path, parts.query, query, headers, body, payload, framing)
+
+
+def _unframe(headers: Pairs, body: bytes) -> tuple[bytes, dict[str, Any] | None]:
+    if not chunked.is_aws_chunked(headers):
+        return body, None
+    framing: dict[str, Any] = {"content_sha256": _header(headers, "x-amz-content-sha256") or ""}
+    try:
+        payload, trailers = chunked.decode_aws_chunked(body)
+    except chunked.AwsChunkedError as e:
+        # Recorded as sent: the upstream's answer to a malformed upload is worth keeping too.
+        framing["error"] = str(e)
+        return body, framing
+    # x-amz-trailer-signature is a signature: like the chunk signatures, it is not kept.
+    framing["trailers"] = {k: v for k, v in trailers.items() if not k.endswith("-signature")}
+    return payload, framing
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +73,9 @@ class Tag:
 
 def tag(wire: Wire) -> Tag:
     """Detect service, region and operation; canonicalise S3 virtual-hosted paths."""
-    service = detect.detect_service(wire.method, wire.host, wire.path, wire.query, wire.headers)
+    service = detect.detect_service(
+        wire.method, wire.host, wire.path, wire.query, wire.headers, wire.payload
+    )
     if not service or service == UNKNOWN:
         return Tag(UNKNOWN, UNKNOWN, None, wire.path)
     region = detect.detect_region(wire.host, wire.headers, wire.query)
@@ -58,18 +83,10 @@ def tag(wire: Wire) -> Tag:
     if service == "s3":
         path, addressing = s3_addressing.canonical_s3(wire.host, wire.path)
         flags["addressing"] = addressing
-    body = decoded_body(wire)[0]
     match = operations.identify_operation(
-        service, wire.method, path, wire.query, wire.headers, body
+        service, wire.method, path, wire.query, wire.headers, wire.payload
     )
     return Tag(service, match.name if match else UNKNOWN, region, path, flags)
-
-
-def decoded_body(wire: Wire) -> tuple[bytes, dict[str, str]]:
-    """The payload of an aws-chunked body and its trailers; other bodies unchanged."""
-    if not chunked.is_aws_chunked(wire.headers):
-        return wire.body, {}
-    return chunked.decode_aws_chunked(wire.body)
 
 
 def build(
@@ -86,12 +103,10 @@ def build(
     An aws-chunked upload is stored decoded, flagged with its form and trailers, so replay and
     diff see the object's bytes rather than one SDK's framing of them.
     """
-    body, trailers = decoded_body(wire)
     flags = dict(tagged.flags)
-    if body is not wire.body:
-        content_sha = _header(wire.headers, "x-amz-content-sha256") or ""
-        flags["aws_chunked"] = {"content_sha256": content_sha, "trailers": trailers}
-    request = Request(wire.method, tagged.path, list(wire.query), list(wire.headers), body)
+    if wire.chunked is not None:
+        flags["aws_chunked"] = wire.chunked
+    request = Request(wire.method, tagged.path, list(wire.query), list(wire.headers), wire.payload)
     response = Response(status, response_headers, response_body)
     return Interaction(
         seq=seq,

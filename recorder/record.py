@@ -77,8 +77,9 @@ class Record:
         except AwsrecError as e:
             # Fail closed: nothing was written; say so once, on a line of its own.
             self.failures += 1
-            log.error("awsrec: %s", e)
-            events.emit(events.Event("error", service=tag.service, message=str(e)))
+            message = f"{tag.service} {tag.operation}: {e}"
+            log.error("awsrec: %s", message)
+            events.emit(events.Event("error", service=tag.service, message=message))
             return
         self.counts[tag.service] += 1
         events.emit(events.Event("recorded", 0, tag.service, tag.operation, str(path)))

@@ -1,8 +1,7 @@
-"""Cassette files: append-only writer, crash safety, torn tails, corruption, big and hostile files."""
+"""Cassette files: append-only writer, crash safety, torn tails, corruption, big/hostile files."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -76,8 +75,9 @@ def test_warning_names_file_and_offset(tmp_path: Path) -> None:
         f.truncate(ends[-1] - 1)
     with pytest.warns(TruncatedCassetteWarning) as record:
         load_cassette(path)
+    torn = ends[3] - 1 - ends[2]
     assert str(record[0].message) == (
-        f"{path}: dropped a truncated trailing record at byte {ends[2]} ({ends[3] - 1 - ends[2]} bytes)"
+        f"{path}: dropped a truncated trailing record at byte {ends[2]} ({torn} bytes)"
     )
 
 
@@ -94,7 +94,9 @@ def test_append_to_continues_and_cuts_a_torn_tail(tmp_path: Path) -> None:
     ends = _write(path, 3)
     with path.open("r+b") as f:
         f.truncate(ends[-1] - 2)
-    with pytest.warns(TruncatedCassetteWarning), CassetteWriter.append_to(path) as writer:
+    with pytest.warns(TruncatedCassetteWarning):
+        writer = CassetteWriter.append_to(path)
+    with writer:
         assert writer.count == 2
         assert writer.header == sample_cassette().header
         writer.append(_interaction(7))
@@ -116,7 +118,8 @@ CHILD = textwrap.dedent(
     from awsrec.cassette import CassetteHeader, Interaction, Request, Response
     from awsrec.cassette_io import CassetteWriter
 
-    path, kill_after, body_size, racing = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+    path, kill_after, body_size, racing = sys.argv[1:]
+    kill_after, body_size = int(kill_after), int(body_size)
     writer = CassetteWriter(Path(path), CassetteHeader("0.1.0", "now", "moto"))
     done = threading.Event()
     if racing == "1":
@@ -124,7 +127,8 @@ CHILD = textwrap.dedent(
         threading.Thread(target=lambda: (done.wait(), os.kill(os.getpid(), signal.SIGKILL))).start()
     for n in range(10_000):
         body = bytes([n % 256]) * body_size
-        writer.append(Interaction(n, "s3", "PutObject", Request("PUT", "/b/k", body=body), Response(200)))
+        request = Request("PUT", "/b/k", body=body)
+        writer.append(Interaction(n, "s3", "PutObject", request, Response(200)))
         os.write(1, b"%d\\n" % n)
         if n == kill_after:
             done.set()

@@ -46,7 +46,8 @@ _PER_CAUSE = frozenset(
         "InvalidParameterCombination", "InvalidParameterValue", "TransactionCanceledException",
     }
 )  # fmt: skip
-_PLACEHOLDER = re.compile(rb"<(request-id|uuid|date|timestamp|account)(?::\d+)?>")
+# Placeholders as the normaliser writes them: bare, or XML-escaped inside XML text.
+_PLACEHOLDER = re.compile(rb"(?:<|&lt;)(request-id|uuid|date|timestamp|account)(?::\d+)?(?:>|&gt;)")
 _ANCHORS = ("content-type", "content-length", "server")
 
 
@@ -198,7 +199,7 @@ def _resource_specific(message: str, form: Recorded) -> bool:
 
 def fill_placeholders(body: bytes, request: ServeRequest, now: Callable[[], str]) -> bytes:
     """Replace normalisation placeholders in a recorded body with fresh, plausible values."""
-    if b"<" not in body:
+    if b"<" not in body and b"&lt;" not in body:
         return body
 
     def value(m: re.Match[bytes]) -> bytes:

@@ -74,9 +74,12 @@ def xml_body(model_body: bytes, recorded_body: bytes, message: str | None = None
     """Re-serialise an XML body in the recorded element order, optionally with AWS's wording."""
     try:
         model = ET.fromstring(model_body)
-        recorded = ET.fromstring(recorded_body)
     except ET.ParseError:
         return model_body
+    try:
+        recorded: ET.Element | None = ET.fromstring(recorded_body)
+    except ET.ParseError:
+        recorded = None  # no layout to follow; the wording may still apply
     moved = _reorder(model, recorded)
     worded = False
     if message is not None:

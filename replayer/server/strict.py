@@ -101,10 +101,14 @@ class StrictMatcher:
                 "next": best[1] == 0,
             }
             entry["failed"] = failed
+            how = (
+                f"differing in {', '.join(failed)}."
+                if failed
+                else f"which is recorded later: {best[1]} interaction(s) of it come first."
+            )
             message = (
                 f"{live.describe()} does not match the next recorded interaction; nearest "
-                f"recorded is #{rec.index} in {rec.cassette}: {recorded.describe()}, "
-                f"differing in {', '.join(failed)}."
+                f"recorded is #{rec.index} in {rec.cassette}: {recorded.describe()}, {how}"
             )
         entry["message"] = message
         self.unmatched.append(entry)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -15,6 +16,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from awsrec.cassette import Cassette, CassetteHeader, Interaction, Request, Response
+from awsrec.cassette_io import dump_cassette
 from replayer.server.config import ServeConfig
 from replayer.server.run import BackgroundServer
 
@@ -132,3 +135,59 @@ def state_dir_of(_session_dir_server: BackgroundServer) -> Path:
     state = _session_dir_server.app.config.state_dir
     assert state is not None
     return state
+
+
+def interaction(
+    seq: int,
+    service: str,
+    operation: str,
+    request: tuple[str, str, list[tuple[str, str]], list[tuple[str, str]], bytes],
+    response: tuple[int, list[tuple[str, str]], bytes],
+) -> Interaction:
+    """A hand-built interaction: request (method, path, query, headers, body), response
+    (status, headers, body)."""
+    method, path, query, headers, body = request
+    status, rheaders, rbody = response
+    return Interaction(
+        seq=seq,
+        service=service,
+        operation=operation,
+        request=Request(method, path, query, headers, body),
+        response=Response(status, rheaders, rbody),
+    )
+
+
+def write_cassette(path: Path, interactions: list[Interaction]) -> Path:
+    """Write a cassette with the real writer; returns `path`."""
+    header = CassetteHeader(
+        awsrec_version="0.1.0", recorded_at="2026-01-01T00:00:00Z", upstream="hand-built"
+    )
+    dump_cassette(path, Cassette(header, interactions))
+    return path
+
+
+def raw(
+    url: str,
+    method: str,
+    path: str,
+    headers: dict[str, str] | None = None,
+    body: bytes = b"",
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """One raw HTTP exchange with the server: (status, headers in wire order, body)."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, resp.getheaders(), resp.read()
+    finally:
+        conn.close()
+
+
+def signed_for(service: str, region: str = REGION) -> dict[str, str]:
+    """An Authorization header naming `service` in its SigV4 scope (awsrec does not verify it)."""
+    scope = f"testing/20260101/{region}/{service}/aws4_request"
+    return {
+        "Authorization": f"AWS4-HMAC-SHA256 Credential={scope}, SignedHeaders=host, Signature=00",
+        "X-Amz-Date": "20260101T000000Z",
+    }

@@ -137,9 +137,75 @@ def serve(
 
 
 @app.command()
-def diff() -> None:
+def diff(
+    cassettes: Annotated[list[Path], typer.Argument(help="Cassette files or directories.")],
+    target: Annotated[
+        list[str],
+        typer.Option(help="NAME=URL of an emulator (repeatable); keys: http://KEY:SECRET@h:p."),
+    ],
+    report_dir: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--report", help="Directory to write report files into."),
+    ] = None,
+    formats: Annotated[
+        str, typer.Option("--format", help="Report files for --report: md,html,json,junit.")
+    ] = "md,html,json,junit",
+    label: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Release label of the targets (kept with --history)."),
+    ] = None,
+    history: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Directory keeping one result per target and label."),
+    ] = None,
+    fail_under: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(help="Exit 1 when a target's fidelity (percent) is below this."),
+    ] = None,
+    no_regressions: Annotated[
+        bool, typer.Option(help="Exit 1 when an operation passing under the last label fails.")
+    ] = False,
+    only: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(help="Compare only SERVICE or SERVICE/Operation (repeatable)."),
+    ] = None,
+    ignore: Annotated[
+        Optional[list[str]],  # noqa: UP045
+        typer.Option(help="header:NAME or an XML/JSON body path to leave out (repeatable)."),
+    ] = None,
+    calibrate: Annotated[
+        bool, typer.Option(help="Replay twice; differences varying between runs are noise.")
+    ] = False,
+    jobs: Annotated[int, typer.Option(help="Cassettes replayed in parallel.")] = 1,
+    region: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Region to sign for (default: each cassette's)."),
+    ] = None,
+) -> int:
     """Replay cassettes against emulators and report their fidelity."""
-    _not_built("diff")
+    from rich.console import Console
+
+    from replayer.diff.command import Gates, parse_target, run_diff_command
+    from replayer.diff.model import DiffSettings
+
+    settings = DiffSettings(
+        targets=tuple(parse_target(t) for t in target),
+        only=tuple(only or ()),
+        ignore=tuple(ignore or ()),
+        calibrate=calibrate,
+        jobs=jobs,
+        region=region,
+    )
+    return run_diff_command(
+        cassettes,
+        settings,
+        report_dir=report_dir,
+        formats=formats,
+        label=label,
+        history=history,
+        gates=Gates(fail_under, no_regressions),
+        console=Console(stderr=False),
+    )
 
 
 @app.command()
@@ -162,9 +228,33 @@ def scenarios() -> None:
 
 
 @app.command()
-def report() -> None:
+def report(
+    history: Annotated[Path, typer.Argument(help="A `awsrec diff --history` directory.")],
+    report_dir: Annotated[
+        Optional[Path],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--report", help="Directory to write history.{md,html,json} into."),
+    ] = None,
+    formats: Annotated[str, typer.Option("--format", help="md,html,json.")] = "md,html,json",
+    fail_under: Annotated[
+        Optional[float],  # noqa: UP045
+        typer.Option(help="Exit 1 when a target's latest fidelity (percent) is below this."),
+    ] = None,
+    no_regressions: Annotated[
+        bool, typer.Option(help="Exit 1 when an operation regressed since the previous label.")
+    ] = False,
+) -> int:
     """Render the fidelity matrix and trend from a --history directory."""
-    _not_built("report")
+    from rich.console import Console
+
+    from replayer.diff.command import Gates, run_report_command
+
+    return run_report_command(
+        history,
+        report_dir=report_dir,
+        formats=formats,
+        gates=Gates(fail_under, no_regressions),
+        console=Console(),
+    )
 
 
 def main() -> None:

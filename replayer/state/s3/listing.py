@@ -54,19 +54,22 @@ def walk(bucket: Bucket, prefix: str, delimiter: str, after: str, max_keys: int)
         key = keys[i]
         if not key.startswith(prefix):
             break
+        d = key.find(delimiter, len(prefix)) if delimiter else -1
+        item = key if d < 0 else key[: d + len(delimiter)]
+        if d >= 0 and item <= after:
+            # Rolled up into a prefix that sorts before the marker: already listed.
+            i = _past(keys, item)
+            continue
         if count == max_keys:
             page.truncated = True
             break
-        d = key.find(delimiter, len(prefix)) if delimiter else -1
         if d >= 0:
-            common = key[: d + len(delimiter)]
-            page.prefixes.append(common)
-            page.last = common
-            i = _past(keys, common)
+            page.prefixes.append(item)
+            i = _past(keys, item)
         else:
             page.contents.append(bucket.objects[key])
-            page.last = key
             i += 1
+        page.last = item
         count += 1
     return page
 

@@ -30,4 +30,8 @@ def bucket(s3: Any) -> str:
 def error_of(exc: Any) -> tuple[str, str, int]:
     """(code, message, status) of a botocore ClientError."""
     r = exc.value.response
-    return r["Error"]["Code"], r["Error"].get("Message", ""), r["ResponseMetadata"]["HTTPStatusCode"]
+    return (
+        r["Error"]["Code"],
+        r["Error"].get("Message", ""),
+        r["ResponseMetadata"]["HTTPStatusCode"],
+    )

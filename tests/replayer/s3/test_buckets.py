@@ -31,7 +31,9 @@ def test_recreate_owned_bucket_in_us_east_1_is_ok_elsewhere_409(s3: Any) -> None
     s3.create_bucket(Bucket="mine")
     s3.create_bucket(Bucket="eu-bkt", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     with pytest.raises(ClientError) as e:
-        s3.create_bucket(Bucket="eu-bkt", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+        s3.create_bucket(
+            Bucket="eu-bkt", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
     assert error_of(e) == (
         "BucketAlreadyOwnedByYou",
         "Your previous request to create the named bucket succeeded and you already own it.",
@@ -60,7 +62,9 @@ def _validate_bucket_name(s3: Any) -> Any:
 
 def test_location_constraint_us_east_1_is_invalid(s3: Any) -> None:
     with pytest.raises(ClientError) as e:
-        s3.create_bucket(Bucket="bkt1", CreateBucketConfiguration={"LocationConstraint": "us-east-1"})
+        s3.create_bucket(
+            Bucket="bkt1", CreateBucketConfiguration={"LocationConstraint": "us-east-1"}
+        )
     assert error_of(e) == (
         "InvalidLocationConstraint",
         "The specified location-constraint is not valid",
@@ -87,7 +91,9 @@ def test_regional_endpoint_needs_its_own_region(url: str) -> None:
         config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
     )
     with pytest.raises(ClientError) as e:
-        eu.create_bucket(Bucket="bkt1", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+        eu.create_bucket(
+            Bucket="bkt1", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
     assert error_of(e) == (
         "IllegalLocationConstraintException",
         "The eu-west-2 location constraint is incompatible for the region specific endpoint "

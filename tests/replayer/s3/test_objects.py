@@ -99,9 +99,7 @@ def test_key_too_long(s3: Any, bucket: str) -> None:
 def test_delete_objects_verbose_quiet_and_per_key_errors(s3: Any, bucket: str) -> None:
     for k in ("a", "b", "c", "d"):
         s3.put_object(Bucket=bucket, Key=k, Body=k.encode())
-    out = s3.delete_objects(
-        Bucket=bucket, Delete={"Objects": [{"Key": "a"}, {"Key": "missing"}]}
-    )
+    out = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "a"}, {"Key": "missing"}]})
     assert sorted(d["Key"] for d in out["Deleted"]) == ["a", "missing"]
     assert "Errors" not in out
     out = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "b"}], "Quiet": True})
@@ -124,8 +122,12 @@ def test_delete_objects_verbose_quiet_and_per_key_errors(s3: Any, bucket: str) -
 
 def test_copy_object_directives(s3: Any, bucket: str) -> None:
     s3.put_object(
-        Bucket=bucket, Key="src", Body=b"data", ContentType="text/plain",
-        Metadata={"a": "1"}, Tagging="t=1",
+        Bucket=bucket,
+        Key="src",
+        Body=b"data",
+        ContentType="text/plain",
+        Metadata={"a": "1"},
+        Tagging="t=1",
     )
     out = s3.copy_object(Bucket=bucket, Key="dst", CopySource={"Bucket": bucket, "Key": "src"})
     assert out["CopyObjectResult"]["ETag"] == f'"{hashlib.md5(b"data").hexdigest()}"'
@@ -133,8 +135,13 @@ def test_copy_object_directives(s3: Any, bucket: str) -> None:
     assert got["Body"].read() == b"data"
     assert (got["ContentType"], got["Metadata"], got["TagCount"]) == ("text/plain", {"a": "1"}, 1)
     s3.copy_object(
-        Bucket=bucket, Key="dst2", CopySource=f"{bucket}/src", MetadataDirective="REPLACE",
-        ContentType="application/x", Metadata={"b": "2"}, TaggingDirective="REPLACE",
+        Bucket=bucket,
+        Key="dst2",
+        CopySource=f"{bucket}/src",
+        MetadataDirective="REPLACE",
+        ContentType="application/x",
+        Metadata={"b": "2"},
+        TaggingDirective="REPLACE",
     )
     got = s3.get_object(Bucket=bucket, Key="dst2")
     assert (got["ContentType"], got["Metadata"]) == ("application/x", {"b": "2"})
@@ -152,8 +159,11 @@ def test_copy_to_itself_needs_a_change(s3: Any, bucket: str) -> None:
     assert (code, status) == ("InvalidRequest", 400)
     assert message.startswith("This copy request is illegal because it is trying to copy an object")
     s3.copy_object(
-        Bucket=bucket, Key="k", CopySource={"Bucket": bucket, "Key": "k"},
-        MetadataDirective="REPLACE", Metadata={"x": "y"},
+        Bucket=bucket,
+        Key="k",
+        CopySource={"Bucket": bucket, "Key": "k"},
+        MetadataDirective="REPLACE",
+        Metadata={"x": "y"},
     )
     assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == {"x": "y"}
 
@@ -167,7 +177,9 @@ def test_copy_missing_source_and_conditions(s3: Any, bucket: str) -> None:
     with pytest.raises(ClientError) as e:
         s3.copy_object(Bucket=bucket, Key="d", CopySource=src, CopySourceIfMatch='"abc"')
     assert error_of(e) == (
-        "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412
+        "PreconditionFailed",
+        "At least one of the pre-conditions you specified did not hold",
+        412,
     )
     # For copies, a matching If-None-Match is 412 too (there is no 304 for CopyObject).
     with pytest.raises(ClientError) as e:

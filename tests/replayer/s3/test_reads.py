@@ -22,8 +22,13 @@ def obj(s3: Any, bucket: str) -> str:
 
 @pytest.mark.parametrize(
     ("spec", "start", "end"),
-    [("bytes=0-9", 0, 10), ("bytes=1000-", 1000, 1024), ("bytes=-24", 1000, 1024),
-     ("bytes=1000-5000", 1000, 1024), ("bytes=-5000", 0, 1024)],
+    [
+        ("bytes=0-9", 0, 10),
+        ("bytes=1000-", 1000, 1024),
+        ("bytes=-24", 1000, 1024),
+        ("bytes=1000-5000", 1000, 1024),
+        ("bytes=-5000", 0, 1024),
+    ],
 )
 def test_ranges(s3: Any, bucket: str, obj: str, spec: str, start: int, end: int) -> None:
     got = s3.get_object(Bucket=bucket, Key="obj", Range=spec)
@@ -66,7 +71,9 @@ def test_if_match_and_if_none_match(s3: Any, bucket: str, obj: str) -> None:
     with pytest.raises(ClientError) as e:
         s3.get_object(Bucket=bucket, Key="obj", IfMatch='"nope"')
     assert error_of(e) == (
-        "PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412
+        "PreconditionFailed",
+        "At least one of the pre-conditions you specified did not hold",
+        412,
     )
     assert e.value.response["Error"]["Condition"] == "If-Match"
     with pytest.raises(ClientError) as e:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from replayer.state.dynamodb.batch import BatchOps
 from replayer.state.dynamodb.items import ItemOps
 from replayer.state.dynamodb.query import QueryOps
 from replayer.state.dynamodb.table_settings import TableSettingsOps
+from replayer.state.dynamodb.transactions import TransactionOps
 
 
-class DynamoDBModel(TableSettingsOps, ItemOps, QueryOps):
+class DynamoDBModel(TableSettingsOps, ItemOps, QueryOps, BatchOps, TransactionOps):
     """Tables, items, indexes, expressions, batches, transactions and PartiQL."""
 
     service = "dynamodb"

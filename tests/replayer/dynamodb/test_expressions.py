@@ -175,7 +175,10 @@ INVALID = [
     ),
     (
         "update",
-        {"UpdateExpression": "SET n = :v :w", "ExpressionAttributeValues": {":v": N(1), ":w": N(1)}},
+        {
+            "UpdateExpression": "SET n = :v :w",
+            "ExpressionAttributeValues": {":v": N(1), ":w": N(1)},
+        },
         'Invalid UpdateExpression: Syntax error; token: ":w", near: ":v :w"',
     ),
     (

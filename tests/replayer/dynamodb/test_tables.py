@@ -58,7 +58,10 @@ def test_create_twice_is_resource_in_use(ddb: Any) -> None:
             "not exactly match number of attributes defined in AttributeDefinitions",
         ),
         (
-            [{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            [
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
             [{"AttributeName": "pk", **S}],
             "Invalid KeySchema: Some index key attribute have no definition",
         ),
@@ -78,7 +81,9 @@ def test_create_twice_is_resource_in_use(ddb: Any) -> None:
 def test_create_table_validation(ddb: Any, keys: Any, defs: Any, message: str) -> None:
     with pytest.raises(ClientError) as exc:
         ddb.create_table(
-            TableName="badtable", KeySchema=keys, AttributeDefinitions=defs,
+            TableName="badtable",
+            KeySchema=keys,
+            AttributeDefinitions=defs,
             BillingMode="PAY_PER_REQUEST",
         )
     assert error(exc) == ("ValidationException", message)
@@ -147,7 +152,9 @@ def test_indexes_are_described(ddb: Any) -> None:
     assert desc["GlobalSecondaryIndexes"][0]["IndexStatus"] == "ACTIVE"
     assert desc["GlobalSecondaryIndexes"][0]["IndexArn"].endswith("table/things/index/by-g")
     assert desc["LocalSecondaryIndexes"][0]["IndexName"] == "by-l"
-    ddb.update_table(TableName="things", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-g"}}])
+    ddb.update_table(
+        TableName="things", GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-g"}}]
+    )
     assert "GlobalSecondaryIndexes" not in ddb.describe_table(TableName="things")["Table"]
 
 
@@ -156,9 +163,12 @@ def test_ttl_tags_backups_limits_endpoints(ddb: Any, table: str) -> None:
         "TimeToLiveStatus": "DISABLED"
     }
     spec = {"Enabled": True, "AttributeName": "expires"}
-    assert ddb.update_time_to_live(TableName=table, TimeToLiveSpecification=spec)[
-        "TimeToLiveSpecification"
-    ] == spec
+    assert (
+        ddb.update_time_to_live(TableName=table, TimeToLiveSpecification=spec)[
+            "TimeToLiveSpecification"
+        ]
+        == spec
+    )
     assert ddb.describe_time_to_live(TableName=table)["TimeToLiveDescription"] == {
         "TimeToLiveStatus": "ENABLED",
         "AttributeName": "expires",

@@ -72,6 +72,13 @@ class Record:
             response.raw_content or b"",
             max(0.0, (end - start) * 1000.0),
         )
+        routed = flow.request.host_header
+        if routed and routed != wire.host:
+            # Endpoint mode: the SDK's Host was the recorder (a random local port); record the
+            # host the request really went to, so runs compare equal and replay sees AWS's.
+            interaction.request.headers = [
+                (k, routed if k.lower() == "host" else v) for k, v in interaction.request.headers
+            ]
         try:
             path = self.sink.append(flow.metadata.get(META_CASSETTE), interaction)
         except AwsrecError as e:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import signal
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from awsrec.cassette import Cassette, Interaction, load_cassette
+from tests.recorder.conftest import client
 from tests.recorder.helpers import (
     ACCESS_KEY,
     FULL_WORKLOAD,
@@ -89,6 +93,7 @@ def _assert_workload(cassette: Cassette) -> None:
     assert {p.request.body for p in puts} == {b"hello from an aws-chunked upload", b"hello plain"}
     assert all(p.request.path.startswith("/rec-bucket/") for p in puts)
     assert all(p.flags["addressing"] == "path" for p in puts)
+    assert {p.request.header("Host") for p in puts} == {cassette.header.upstream.split("//")[1]}
     parts = _find(cassette, "UploadPart")
     assert [len(p.request.body) for p in parts] == [5 * 1024 * 1024, len(b"tail-part")]
     ranged = _find(cassette, "GetObject")[0]
@@ -146,3 +151,26 @@ def test_no_secret_or_signature_reaches_the_cassette(
     }
     leftover = set(re.findall(rb"(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])", recorded.raw))
     assert leftover <= hashes
+
+
+def test_without_a_command_it_prints_the_env_and_records_until_ctrl_c(
+    moto: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "interactive.awsrec"
+    cmd = [sys.executable, "-m", "awsrec", "record", "--out", str(out), "--upstream", moto]
+    proc = subprocess.Popen(
+        cmd, env=child_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    exports: dict[str, str] = {}
+    for line in proc.stdout:
+        if line.startswith("unset "):  # the last line of the env block
+            break
+        name, _, value = line.removeprefix("export ").strip().partition("=")
+        exports[name] = value
+    endpoint = exports["AWS_ENDPOINT_URL"]
+    assert endpoint.startswith("http://127.0.0.1:")
+    client("s3", endpoint).list_buckets()
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(60) == 0
+    assert [i.operation for i in load_cassette(out).interactions] == ["ListBuckets"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 import json
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from awsrec.cassette import Interaction
 from replayer.state.atomic import atomic_write_json
 from replayer.state.base import ServeRequest, ServeResponse, ServiceModel
 from replayer.state.dynamodb.errors import DynamoError, not_found
@@ -107,6 +109,16 @@ class Store(ServiceModel):
             self.tables[t.description["TableName"]] = t
 
     # -- world ------------------------------------------------------------------------------
+
+    def seed(self, interactions: Iterable[Interaction]) -> None:
+        """W0: tables the cassettes describe before creating them, with the items they read."""
+        from replayer.state.dynamodb.seed import world_from
+
+        self.w0 = world_from(interactions)
+        for name, doc in self.w0.items():
+            if name not in self.tables:  # state kept in a state dir wins over W0
+                self.tables[name] = self.from_doc(copy.deepcopy(doc))
+                self.persist(self.tables[name])
 
     def reset(self) -> None:
         for name in list(self.tables):

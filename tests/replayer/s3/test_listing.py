@@ -25,7 +25,9 @@ def test_v2_plain(s3: Any, filled: str) -> None:
     assert [o["Key"] for o in out["Contents"]] == KEYS
     assert (out["KeyCount"], out["IsTruncated"], out["MaxKeys"]) == (7, False, 1000)
     first = out["Contents"][0]
-    assert first["Size"] == 3 and first["ETag"].startswith('"') and "Owner" not in first
+    assert first["Size"] == 3
+    assert first["ETag"].startswith('"')
+    assert "Owner" not in first
 
 
 def test_v2_delimiter_and_prefix(s3: Any, filled: str) -> None:

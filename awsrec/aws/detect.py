@@ -79,11 +79,26 @@ def detect_service(
     by_host = _service_from_host(host)
     if by_host is not None:
         return by_host
+    if _is_sigv2(headers, query):
+        return "s3"
     if path.startswith(_lambda_path_prefixes()):
         return "lambda"
     if _is_sts_action(method, query, headers, body):
         return "sts"
     return None
+
+
+def _is_sigv2(headers: Pairs, query: Pairs) -> bool:
+    """Whether the request carries a legacy SigV2 signature, which only S3 still accepts.
+
+    "AWS AKID:sig", or a presigned URL with AWSAccessKeyId and Signature (boto3 still presigns
+    S3 URLs this way by default): https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html
+    """
+    authorization = _header(headers, "Authorization")
+    if authorization is not None and authorization.startswith("AWS ") and ":" in authorization:
+        return True
+    keys = {k for k, _ in query}
+    return "AWSAccessKeyId" in keys and "Signature" in keys
 
 
 def _service_from_host(host: str) -> str | None:

@@ -20,7 +20,13 @@ def probe() -> Iterator[_ProbeServer]:
         yield server
 
 
-def client(service: str, probe: _ProbeServer, *, virtual: bool = False) -> Any:
+def client(
+    service: str,
+    probe: _ProbeServer,
+    *,
+    virtual: bool = False,
+    signature_version: str | None = None,
+) -> Any:
     """A real boto3 client whose traffic all goes to the probe server on 127.0.0.1.
 
     virtual=True keeps AWS's real host names (so S3 uses virtual-hosted addressing) and a
@@ -34,6 +40,7 @@ def client(service: str, probe: _ProbeServer, *, virtual: bool = False) -> Any:
         # endpoint's host and read as a bucket; AWS's real s3-object-lambda host does not.
         inject_host_prefix=False,
         request_checksum_calculation="when_supported",
+        signature_version=signature_version,
     )
     endpoint = f"http://{service}.us-east-1.amazonaws.com" if virtual else probe.url
     made = boto3.session.Session().client(

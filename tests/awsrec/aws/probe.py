@@ -59,7 +59,11 @@ class _Handler(BaseHTTPRequestHandler):
         path, addressing = split.path, "path"
         if service == "s3":
             path, addressing = canonical_s3(host, split.path)
-        match = identify_operation(service, self.command, path, query, headers, body) if service else None
+        match = (
+            identify_operation(service, self.command, path, query, headers, body)
+            if service
+            else None
+        )
         seen = Seen(
             self.command,
             host,

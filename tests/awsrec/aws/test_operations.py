@@ -32,8 +32,12 @@ HOSTS = {
 }
 
 
-def _serialised(service: str, op: str) -> tuple[str, str, list[tuple[str, str]], list[tuple[str, str]], bytes]:
-    req = botocore_adapter.serialize_request(service, op, botocore_adapter.example_params(service, op))
+def _serialised(
+    service: str, op: str
+) -> tuple[str, str, list[tuple[str, str]], list[tuple[str, str]], bytes]:
+    req = botocore_adapter.serialize_request(
+        service, op, botocore_adapter.example_params(service, op)
+    )
     path, _, literal_query = req["url_path"].partition("?")
     query = list(req["query"])
     for part in literal_query.split("&") if literal_query else []:
@@ -113,7 +117,13 @@ def test_labels_are_decoded() -> None:
         ("GET", "/b", [("uploads", "")], [], "ListMultipartUploads"),
         ("POST", "/b/k", [("uploads", "")], [], "CreateMultipartUpload"),
         ("PUT", "/b/k", [("partNumber", "1"), ("uploadId", "u")], [], "UploadPart"),
-        ("PUT", "/b/k", [("partNumber", "1"), ("uploadId", "u")], [("x-amz-copy-source", "b/s")], "UploadPartCopy"),
+        (
+            "PUT",
+            "/b/k",
+            [("partNumber", "1"), ("uploadId", "u")],
+            [("x-amz-copy-source", "b/s")],
+            "UploadPartCopy",
+        ),
         ("PUT", "/b/k", [], [("X-Amz-Copy-Source", "b/s")], "CopyObject"),
         ("PUT", "/b/k", [], [], "PutObject"),
         ("GET", "/b/k", [("uploadId", "u")], [], "ListParts"),
@@ -124,13 +134,23 @@ def test_labels_are_decoded() -> None:
         # ?attributes names the operation even when its required header is missing.
         ("GET", "/b/k", [("attributes", "")], [], "GetObjectAttributes"),
         ("POST", "/b", [("delete", "")], [], "DeleteObjects"),
-        ("GET", "/", [], [("Host", "s3express-control.us-west-2.amazonaws.com")], "ListDirectoryBuckets"),
+        (
+            "GET",
+            "/",
+            [],
+            [("Host", "s3express-control.us-west-2.amazonaws.com")],
+            "ListDirectoryBuckets",
+        ),
         ("HEAD", "/b/k/", [], [], "HeadObject"),
         ("HEAD", "/b", [], [], "HeadBucket"),
     ],
 )
 def test_s3_discriminators(
-    method: str, path: str, query: list[tuple[str, str]], headers: list[tuple[str, str]], expected: str
+    method: str,
+    path: str,
+    query: list[tuple[str, str]],
+    headers: list[tuple[str, str]],
+    expected: str,
 ) -> None:
     match = identify_operation("s3", method, path, query, headers)
     assert match is not None
@@ -140,8 +160,16 @@ def test_s3_discriminators(
 def test_unknown_requests_are_not_identified() -> None:
     assert identify_operation("s3", "PATCH", "/b", [], []) is None
     assert identify_operation("lambda", "GET", "/2015-03-31/nothing-here", [], []) is None
-    assert identify_operation("dynamodb", "POST", "/", [], [("X-Amz-Target", "DynamoDB_20120810.Nope")]) is None
-    assert identify_operation("dynamodb", "POST", "/", [], [("X-Amz-Target", "Other_1.PutItem")]) is None
+    assert (
+        identify_operation(
+            "dynamodb", "POST", "/", [], [("X-Amz-Target", "DynamoDB_20120810.Nope")]
+        )
+        is None
+    )
+    assert (
+        identify_operation("dynamodb", "POST", "/", [], [("X-Amz-Target", "Other_1.PutItem")])
+        is None
+    )
     assert identify_operation("sts", "POST", "/", [], [], b"Action=Nope") is None
 
 

@@ -4,8 +4,8 @@ awsrec.aws on the wire request and answers with an awsrec-rendered AWS error."""
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError
 from botocore import xform_name
+from botocore.exceptions import ClientError
 
 from awsrec.aws import botocore_adapter
 from tests.awsrec.aws.conftest import client

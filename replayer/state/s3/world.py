@@ -29,7 +29,7 @@ class S3World:
         if state_dir is None:
             self.store, self.persist = MemoryStore(), Persistence()
         else:
-            root = state_dir / "s3"
+            root = state_dir  # the core gives each service its own directory
             directory = DirectoryPersistence(root)
             self.store, self.persist = DirectoryStore(root / "blobs"), directory
             self._load(directory)

@@ -27,7 +27,7 @@ TRANSPORT = frozenset(
 # RFC 7231 IMF-fixdate, the only format AWS sends in Last-Modified.
 # https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html#API_HeadObject_ResponseSyntax
 _IMF_FIXDATE = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
-_PLACEHOLDER = re.compile(r"^<[a-z][a-z0-9-]*(?::\d+)?>$")
+_PLACEHOLDER = re.compile(r"^<([a-z][a-z0-9-]*)(?::([^>]*))?>$")
 
 
 @functools.cache
@@ -48,9 +48,19 @@ def _value_difference(
 ) -> Difference | None:
     if exp == act or lname in PRESENCE_ONLY:
         return None
-    if _PLACEHOLDER.match(exp) or _PLACEHOLDER.match(act):
-        return None  # a volatile value on either side: presence is what counts
     where = f"header:{name}"
+    exp_ph, act_ph = _PLACEHOLDER.match(exp), _PLACEHOLDER.match(act)
+    numbered = (
+        exp_ph
+        and act_ph
+        and (exp_ph.group(2) or "0").isdigit()
+        and (act_ph.group(2) or "0").isdigit()
+    )
+    if exp_ph and act_ph and exp_ph.group(1) == act_ph.group(1) and not numbered:
+        # "<timestamp:http>" vs "<timestamp:iso8601>": the same volatile value in another format.
+        return Difference(Severity.MINOR, "header-format", where, exp, act)
+    if exp_ph or act_ph:
+        return None  # a volatile value on one side only: presence is what counts
     if lname == "last-modified":
         if _IMF_FIXDATE.match(exp) and not _IMF_FIXDATE.match(act):
             return Difference(Severity.MINOR, "header-format", where, exp, act)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import Protocol, cast
@@ -29,8 +30,17 @@ _CONFIG = Config(
 )
 
 
+# botocore's session and loaders are not safe to create from several threads at once (--jobs).
+_CREATE_LOCK = threading.Lock()
+
+
 def client(target: Target, service: str, region: str) -> _Client:
     """A boto3 client for `service` on `target` with the target's credentials."""
+    with _CREATE_LOCK:
+        return _client(target, service, region)
+
+
+def _client(target: Target, service: str, region: str) -> _Client:
     session = boto3.session.Session(
         aws_access_key_id=target.access_key,
         aws_secret_access_key=target.secret_key,

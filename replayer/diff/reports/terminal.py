@@ -23,8 +23,8 @@ def print_summary(doc: Document, console: Console, max_ops: int = 15, max_findin
         s, sev = summary(t), table(t, "severities")
         console.print(
             f"[bold]{t['name']}[/] ({t['url']}): fidelity [{_colour(s['fidelity'])}]"
-            f"{pct(s['fidelity'])}[/] ({s['passed']}/{s['compared']} interactions passed); "
-            + ", ".join(f"[{_STYLE.get(k, '')}]{v} {k}[/]" for k, v in sev.items() if v)
+            f"{pct(s['fidelity'])}[/] ({s['passed']}/{s['compared']} interactions passed)"
+            + "".join(f", [{_STYLE.get(k, '')}]{v} {k}[/]" for k, v in sev.items() if v)
         )
         ops = Table("operation", "fidelity", "passed", show_edge=False, box=None)
         ranked = sorted(table(t, "operations").items(),

@@ -1,4 +1,4 @@
-"""Diff-engine fixtures: cassettes recorded from a fresh moto server through a capturing proxy."""
+"""Diff-engine fixtures: cassettes recorded once per session from moto through a capturing proxy."""
 
 from __future__ import annotations
 
@@ -10,14 +10,18 @@ from tests.replayer.diff.scenario import dynamodb_traffic, prepare_fixtures, rec
 from tests.support.servers import reset_moto
 
 
-@pytest.fixture
-def cassettes(moto: str, tmp_path: Path) -> Path:
-    """A directory with an S3 and a DynamoDB cassette recorded from moto; moto reset after."""
-    out = tmp_path / "cassettes"
-    out.mkdir()
-    prepare_fixtures(moto)
-    record(moto, out / "s3.awsrec", s3_traffic)
-    record(moto, out / "dynamodb.awsrec", dynamodb_traffic)
-    # The target starts empty: everything the replay needs must come from W0 seeding.
-    reset_moto(moto)
+@pytest.fixture(scope="session")
+def recorded(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory with an S3 and a DynamoDB cassette recorded from moto."""
+    out = tmp_path_factory.mktemp("cassettes")
+    reset_moto(moto_url)
+    prepare_fixtures(moto_url)
+    record(moto_url, out / "s3.awsrec", s3_traffic)
+    record(moto_url, out / "dynamodb.awsrec", dynamodb_traffic)
     return out
+
+
+@pytest.fixture
+def cassettes(recorded: Path, moto: str) -> Path:
+    """The recorded cassettes, with moto reset: everything a replay needs must come from W0."""
+    return recorded

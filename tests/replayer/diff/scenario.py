@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -62,10 +63,8 @@ def s3_traffic(url: str) -> None:
     s3.head_object(Bucket="work", Key="k1")
     page = s3.list_objects_v2(Bucket="work", MaxKeys=1)
     s3.list_objects_v2(Bucket="work", MaxKeys=1, ContinuationToken=page["NextContinuationToken"])
-    try:
+    with contextlib.suppress(ClientError):
         s3.get_object(Bucket="work", Key="missing")
-    except ClientError:
-        pass
     upload = s3.create_multipart_upload(Bucket="work", Key="mp")
     part = s3.upload_part(Bucket="work", Key="mp", UploadId=upload["UploadId"], PartNumber=1,
                           Body=b"x" * 1024)  # fmt: skip
@@ -95,10 +94,8 @@ def dynamodb_traffic(url: str) -> None:
     ddb.get_item(TableName="orders", Key={"pk": {"S": "u1"}, "sk": {"N": "1"}})
     ddb.query(TableName="orders", KeyConditionExpression="pk = :p",
               ExpressionAttributeValues={":p": {"S": "u1"}})  # fmt: skip
-    try:
+    with contextlib.suppress(ClientError):
         ddb.get_item(TableName="nope", Key={"pk": {"S": "x"}})
-    except ClientError:
-        pass
 
 
 def record(moto: str, path: Path, traffic: Callable[[str], None]) -> Path:

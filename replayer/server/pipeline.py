@@ -143,14 +143,14 @@ class Pipeline:
         service, operation = request.service, request.operation
         if service == "sts" and operation == "GetCallerIdentity":
             resp = get_caller_identity(self.config.account, request.request_id)
-            return Served(self._dated(resp), service, operation, "model")
+            return Served(self._dated(resp, request), service, operation, "model")
         fault = self.faults.apply(request)
         if fault is not None:
-            return Served(self._dated(fault), service, operation, "fault")
+            return Served(self._dated(fault, request), service, operation, "fault")
         model = self.world.handler_for(service, operation)
         if self.strict is not None:
             resp, source = await self.strict.answer(request, model, self.conformer, self.error)
-            return Served(self._dated(resp), service, operation, source)
+            return Served(self._dated(resp, request), service, operation, source)
         if model is None:
             found, source = await self.opaque.answer(request, self.conformer)
             if found is None:
@@ -159,7 +159,7 @@ class Pipeline:
                     f"awsrec has no model and no matching recording for {service} {operation}.",
                     501,
                 )
-            return Served(self._dated(found), service, operation, source)
+            return Served(self._dated(found, request), service, operation, source)
         try:
             resp = await model.handle(request)
         except awsapi.AwsError as err:
@@ -171,13 +171,21 @@ class Pipeline:
                 request.method == "HEAD",
             )
         resp, source = self.conformer.conform(request, resp, body)
-        return Served(self._dated(resp), service, operation, source)
+        return Served(self._dated(resp, request), service, operation, source)
 
-    def _dated(self, resp: ServeResponse) -> ServeResponse:
-        for key, _ in resp.headers:
-            if key.lower() == "date":
-                return resp
-        resp.headers.append(("Date", self.dates.now()))
+    def _dated(self, resp: ServeResponse, request: ServeRequest) -> ServeResponse:
+        """Every AWS response carries its request id(s) and a Date; add what the answer lacks."""
+        names = {key.lower() for key, _ in resp.headers}
+        if request.service == "s3":
+            # https://docs.aws.amazon.com/AmazonS3/latest/API/RESTCommonResponseHeaders.html
+            if "x-amz-request-id" not in names:
+                resp.headers.append(("x-amz-request-id", request.request_id))
+            if "x-amz-id-2" not in names:
+                resp.headers.append(("x-amz-id-2", str(request.flags.get("host_id", ""))))
+        elif "x-amzn-requestid" not in names:
+            resp.headers.append(("x-amzn-RequestId", request.request_id))
+        if "date" not in names:
+            resp.headers.append(("Date", self.dates.now()))
         return resp
 
 

@@ -16,6 +16,8 @@ SECRET_HEADERS = frozenset(
         "authorization",
         "proxy-authorization",
         "x-amz-security-token",
+        # S3 Express session token: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateSession.html
+        "x-amz-s3session-token",
         "cookie",
         "set-cookie",
         # SSE-C: the customer's encryption key travels in these headers.

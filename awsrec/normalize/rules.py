@@ -104,8 +104,10 @@ def _check_match(where: str, match: str) -> str | None:
             XmlPath.parse(match)
         elif where == "json-path":
             JsonPath.parse(match)
-    except (re.error, ValueError) as e:
+    except re.error as e:
         return f"{match!r}: {e}"
+    except ValueError as e:  # the path parsers name the selector themselves
+        return str(e)
     return None
 
 

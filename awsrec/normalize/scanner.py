@@ -80,7 +80,7 @@ class SecretScanner:
             lname = name.lower()
             if lname == "authorization":
                 self._register_authorization(value)
-            elif lname == "x-amz-security-token":
+            elif lname in ("x-amz-security-token", "x-amz-s3session-token"):
                 self.register(value, "session token")
         for name, value in query:
             value = unquote(value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import botocore.session
 from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAuth
@@ -254,7 +254,12 @@ def sign_headers(
     """Sign with botocore's SigV4Auth (S3SigV4Auth for S3-family scopes); new header pairs."""
     access_key, secret_key, token = credentials
     creds = Credentials(access_key, secret_key, token)
-    request = AWSRequest(method=method, url=url, data=body)
+    # The canonical query is built from decoded pairs, so a query sent with loose encoding
+    # ("prefix=a/b") is signed in SigV4's canonical encoding, as AWS will recompute it.
+    split = urlsplit(url)
+    params = parse_qsl(split.query, keep_blank_values=True)
+    bare = urlunsplit((split.scheme, split.netloc, split.path, "", ""))
+    request = AWSRequest(method=method, url=bare, data=body, params=params)
     for key, value in headers:
         request.headers.add_header(key, value)
     if service in ("s3", "s3express"):

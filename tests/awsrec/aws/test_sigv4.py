@@ -191,3 +191,30 @@ def test_sigv2_presigned_url_is_still_s3(probe: _ProbeServer) -> None:
         urllib.request.urlopen(url, timeout=10)
     seen = probe.take()[0]
     assert (seen.service, seen.operation, seen.signature_ok) == ("s3", "GetObject", False)
+
+
+def test_resign_canonicalises_a_loosely_encoded_query() -> None:
+    # A client may send "prefix=a/b c" unencoded; AWS signs the canonical (%2F, %20) form.
+    for url, query in [
+        (
+            "http://127.0.0.1:2/b?prefix=a/b c&list-type=2",
+            [("prefix", "a/b c"), ("list-type", "2")],
+        ),
+        (
+            "http://127.0.0.1:2/b?prefix=a%2Fb%20c&list-type=2",
+            [("prefix", "a/b c"), ("list-type", "2")],
+        ),
+        ("http://127.0.0.1:2/b/k?uploads", [("uploads", "")]),
+    ]:
+        new = resign(
+            "GET",
+            url,
+            [("Host", "x")],
+            b"",
+            service="s3",
+            region="us-east-1",
+            access_key="AKID",
+            secret_key="s",
+        )
+        path = urlsplit(url).path
+        assert verify_sigv4("GET", path, query, new, b"", "s"), url

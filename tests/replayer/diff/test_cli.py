@@ -1,0 +1,52 @@
+"""`awsrec diff` and `awsrec report` as a user runs them: history, regressions and CI gates."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.replayer.diff.divergent import diverge
+from tests.replayer.diff.proxies import proxy
+
+
+def _awsrec(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "awsrec", *args], capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+
+
+def test_history_regressions_and_gates(cassettes: Path, moto: str, tmp_path: Path) -> None:
+    hist = tmp_path / "hist"
+    s3 = str(cassettes / "s3.awsrec")
+    first = _awsrec("diff", s3, "--target", f"emu={moto}", "--label", "v1", "--history",
+                    str(hist), "--fail-under", "100")  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    with proxy(moto, diverge) as (url, _):
+        second = _awsrec("diff", s3, "--target", f"emu={url}", "--label", "v2", "--history",
+                         str(hist), "--no-regressions", "--report", str(tmp_path / "rep"),
+                         "--format", "json")  # fmt: skip
+    assert second.returncode == 1
+    assert "regressed (v1 -> v2)" in second.stdout
+    assert [p.name for p in (tmp_path / "rep").iterdir()] == ["fidelity.json"]
+
+    report = _awsrec("report", str(hist), "--report", str(tmp_path / "h"), "--no-regressions")
+    assert report.returncode == 1
+    data = json.loads((tmp_path / "h" / "history.json").read_text())
+    assert data["labels"] == ["v1", "v2"]
+    assert data["trend"]["emu"][0] == 100.0
+    assert data["trend"]["emu"][1] < 100.0
+    regressed = {r["operation"] for r in data["regressions"]}
+    assert regressed == {"s3/GetObject", "s3/PutObject", "s3/ListObjectsV2", "s3/DeleteObject"}
+    html = (tmp_path / "h" / "history.html").read_text()
+    assert html.count('class="regression"') == 4
+    assert _awsrec("report", str(hist)).returncode == 0  # no gate asked for: exit 0
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    bad = _awsrec("diff", str(tmp_path), "--target", "nourl")
+    assert bad.returncode == 2
+    assert "NAME=URL" in bad.stderr
+    fmt = _awsrec("diff", str(tmp_path), "--target", "a=http://127.0.0.1:1", "--format", "pdf")
+    assert fmt.returncode == 2
+    assert "unknown report format" in fmt.stderr

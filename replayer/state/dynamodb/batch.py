@@ -44,7 +44,7 @@ class BatchOps(Store):
             _unique(t, keys)
             parsed, ctx = expressions(spec, ("ProjectionExpression",), "GetItem")
             proj = parsed.get("ProjectionExpression")
-            paths = [ctx.path(p) for p in proj.node] if proj else None  # type: ignore[union-attr]
+            paths = [ctx.path(p) for p in proj.paths()] if proj else None
             if paths:
                 check_overlap("ProjectionExpression", paths)
             plans.append((name, t, spec, keys, paths))
@@ -72,7 +72,8 @@ class BatchOps(Store):
         requests: Doc = body.get("RequestItems") or {}
         if sum(len(r) for r in requests.values()) > WRITE_LIMIT:
             raise validation(
-                "1 validation error detected: Value at 'requestItems' failed to satisfy constraint: "
+                "1 validation error detected: Value at 'requestItems' failed to satisfy "
+                "constraint: "
                 "Map value must satisfy constraint: [Member must have length less than or equal "
                 "to 25, Member must have length greater than or equal to 1]"
             )

@@ -31,7 +31,7 @@ def condition_check(t: Table, body: Doc, key: Key, old: Item | None, op: str) ->
     """Raise ConditionalCheckFailedException when the condition is false for `old`."""
     parsed, ctx = expressions(body, COND, op)
     cond = parsed.get("ConditionExpression")
-    if cond is not None and not evaluate(cond.node, old or {}, ctx):  # type: ignore[arg-type]
+    if cond is not None and not evaluate(cond.cond(), old or {}, ctx):
         wanted = body.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
         raise conditional_failed(old if wanted and old is not None else None)
 
@@ -41,10 +41,10 @@ def put(t: Table, body: Doc) -> tuple[Item | None, Item]:
     item = check_item(body.get("Item"))
     key = t.key_of_item(item)
     t.check_index_keys(item)
-    check_size(item)
+    size = check_size(item)
     old = t.items.get(key)
     condition_check(t, body, key, old, "PutItem")
-    t.put(key, item)
+    t.put(key, item, size)
     return old, item
 
 
@@ -64,14 +64,14 @@ def update(t: Table, body: Doc) -> tuple[Item | None, Item, list[tuple[str | int
     parsed, ctx = expressions(body, ("UpdateExpression", *COND), "UpdateItem")
     upd = parsed.get("UpdateExpression")
     keys = (t.hash_key, t.range_key) if t.range_key else (t.hash_key,)
-    paths = check_update(upd.node, ctx, keys) if upd else []  # type: ignore[arg-type]
+    paths = check_update(upd.actions(), ctx, keys) if upd else []
     old = t.items.get(key)
     cond = parsed.get("ConditionExpression")
-    if cond is not None and not evaluate(cond.node, old or {}, ctx):  # type: ignore[arg-type]
+    if cond is not None and not evaluate(cond.cond(), old or {}, ctx):
         wanted = body.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
         raise conditional_failed(old if wanted and old is not None else None)
     base = old if old is not None else raw_key
-    new = apply_update(base, upd.node, paths, ctx) if upd else dict(base)  # type: ignore[arg-type]
+    new = apply_update(base, upd.actions(), paths, ctx) if upd else dict(base)
     if item_size(new) > 400 * 1024:
         raise validation("Item size to update has exceeded the maximum allowed size")
     t.check_index_keys(new)
@@ -95,7 +95,7 @@ class ItemOps(Store):
             parsed, ctx = expressions(body, ("ProjectionExpression",), "GetItem")
             proj = parsed.get("ProjectionExpression")
             if proj is not None:
-                paths = [ctx.path(p) for p in proj.node]  # type: ignore[union-attr]
+                paths = [ctx.path(p) for p in proj.paths()]
                 check_overlap("ProjectionExpression", paths)
                 if item is not None:
                     item = project(item, paths)

@@ -1,6 +1,6 @@
-"""Legacy parameters (Expected, AttributeUpdates, KeyConditions, QueryFilter, ScanFilter,
-AttributesToGet) rewritten as expressions, so one engine evaluates both.
+"""Legacy parameters (Expected, AttributeUpdates, KeyConditions, ...) rewritten as expressions.
 
+One engine evaluates both; see
 https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.html
 """
 
@@ -72,7 +72,8 @@ class _Builder:
         raise validation(
             f"1 validation error detected: Value '{op}' at 'comparisonOperator' failed to satisfy "
             "constraint: Member must satisfy enum value set: "
-            "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, CONTAINS]"
+            "[IN, NULL, BETWEEN, LT, NOT_CONTAINS, EQ, GT, NOT_NULL, NE, LE, BEGINS_WITH, GE, "
+            "CONTAINS]"
         )
 
     def conditions(self, specs: Doc, joiner: str) -> str:

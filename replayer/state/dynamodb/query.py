@@ -115,7 +115,8 @@ def bounds(
     if op == "BETWEEN":
         return left, bisect.bisect_right(entries, vals[1], key=sort)
     end = left
-    while end < len(entries) and sort(entries[end])[: len(v)] == v:  # begins_with
+    width = len(v) if isinstance(v, str | bytes) else 0
+    while end < len(entries) and sort(entries[end])[:width] == v:  # begins_with
         end += 1
     return left, end
 
@@ -178,7 +179,7 @@ class QueryOps(Store):
                 "in the request."
             )
         parsed, ctx = expressions(body, QUERY_KINDS, "Query")
-        pk, cond = key_condition(parsed["KeyConditionExpression"].node, ctx, tg)  # type: ignore[arg-type]
+        pk, cond = key_condition(parsed["KeyConditionExpression"].cond(), ctx, tg)
         return respond(page(body, tg, query_keys(body, tg, pk, cond), parsed, ctx))
 
     @handles("Scan")

@@ -11,7 +11,7 @@ from replayer.state.dynamodb.expressions import Context, check_overlap, evaluate
 from replayer.state.dynamodb.expressions.ast import Parsed
 from replayer.state.dynamodb.store import Doc
 from replayer.state.dynamodb.table import Index, Key, Table
-from replayer.state.dynamodb.types import Item, item_size
+from replayer.state.dynamodb.types import Item
 
 PAGE_BYTES = (
     1024 * 1024
@@ -108,7 +108,7 @@ def page(
     """Evaluate items in order until Limit or 1 MB; filter, project and count them."""
     limit = check_limit(body)
     proj = parsed.get("ProjectionExpression")
-    paths = [ctx.path(p) for p in proj.node] if proj else None  # type: ignore[union-attr]
+    paths = [ctx.path(p) for p in proj.paths()] if proj else None
     if paths:
         check_overlap("ProjectionExpression", paths)
     select = select_of(body, tg, paths is not None)
@@ -123,8 +123,8 @@ def page(
         if index is not None and (select != "ALL_ATTRIBUTES" or index.is_global):
             item = index.projects(t, item)
         scanned += 1
-        size += item_size(item)
-        if filt is None or evaluate(filt.node, item, ctx):  # type: ignore[arg-type]
+        size += t.sizes[key]
+        if filt is None or evaluate(filt.cond(), item, ctx):
             items.append(project(item, paths) if paths else item)
         if scanned == limit or size >= PAGE_BYTES:
             last = tg.last_key(t.items[key])

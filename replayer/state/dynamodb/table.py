@@ -68,6 +68,7 @@ class Table:
                     d["IndexName"], ks["HASH"], ks.get("RANGE"), d["Projection"], is_global, d
                 )
         self.items: dict[Key, Item] = {}
+        self.sizes: dict[Key, int] = {}  # item sizes, so reads never recompute them
         self.parts: dict[KeyPart, list[Any]] = {}
         self.version = 0
         self.size = 0
@@ -146,11 +147,13 @@ class Table:
 
     # -- writes -----------------------------------------------------------------------------
 
-    def put(self, key: Key, item: Item) -> Item | None:
+    def put(self, key: Key, item: Item, size: int | None = None) -> Item | None:
         old = self.items.get(key)
         self.items[key] = item
         self.version += 1
-        self.size += item_size(item) - (item_size(old) if old is not None else 0)
+        new_size = item_size(item) if size is None else size
+        self.size += new_size - self.sizes.get(key, 0)
+        self.sizes[key] = new_size
         if old is None:
             self._scan = None
             pk, sk = key
@@ -165,7 +168,7 @@ class Table:
         if old is None:
             return None
         self.version += 1
-        self.size -= item_size(old)
+        self.size -= self.sizes.pop(key)
         self._scan = None
         pk, sk = key
         lst = self.parts[pk]

@@ -1,6 +1,4 @@
-"""Table settings infrastructure tools call: UpdateTable, TTL, tags, continuous backups,
-DescribeLimits and DescribeEndpoints, stored and reported back in AWS's shapes.
-"""
+"""Table settings tools call: UpdateTable, TTL, tags, continuous backups, limits, endpoints."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""The control plane: CreateTable, DescribeTable, ListTables, UpdateTable, DeleteTable, TTL,
-tags, continuous backups, limits and endpoints.
-"""
+"""The control plane: CreateTable, DescribeTable, ListTables and DeleteTable."""
 
 from __future__ import annotations
 

@@ -73,7 +73,8 @@ class TransactionOps(Store):
             if seen_request != fingerprint:
                 raise DynamoError(
                     "IdempotentParameterMismatchException",
-                    "The request uses the same client token as a previous, but non-identical request.",
+                    "The request uses the same client token as a previous, but non-identical "
+                    "request.",
                 )
             return respond(answer)
         plan = self._plan(body.get("TransactItems") or [])
@@ -84,7 +85,8 @@ class TransactionOps(Store):
             codes = ", ".join(r["Code"] for r in reasons)
             raise DynamoError(
                 "TransactionCanceledException",
-                f"Transaction cancelled, please refer cancellation reasons for specific reasons [{codes}]",
+                "Transaction cancelled, please refer cancellation reasons for specific reasons "
+                f"[{codes}]",
                 {"CancellationReasons": reasons},
             )
         self._apply(plan)
@@ -100,7 +102,7 @@ class TransactionOps(Store):
             return {"Code": "None"}
         kinds = tuple(k for k in ("ConditionExpression", "UpdateExpression") if k in spec)
         full, ctx = expressions(spec, kinds, "UpdateItem")
-        if evaluate(full["ConditionExpression"].node, old or {}, ctx):  # type: ignore[arg-type]
+        if evaluate(full["ConditionExpression"].cond(), old or {}, ctx):
             return {"Code": "None"}
         reason: Doc = {
             "Code": "ConditionalCheckFailed",
@@ -151,7 +153,7 @@ class TransactionOps(Store):
             parsed, ctx = expressions(spec, ("ProjectionExpression",), "GetItem")
             proj = parsed.get("ProjectionExpression")
             if proj is not None and item is not None:
-                paths = [ctx.path(p) for p in proj.node]  # type: ignore[union-attr]
+                paths = [ctx.path(p) for p in proj.paths()]
                 check_overlap("ProjectionExpression", paths)
                 item = project(item, paths)
             out.append({"Item": item} if item is not None else {})

@@ -247,7 +247,8 @@ INVALID = [
     (
         "get",
         {"ProjectionExpression": "s, name"},
-        "Invalid ProjectionExpression: Attribute name is a reserved keyword; reserved keyword: name",
+        "Invalid ProjectionExpression: Attribute name is a reserved keyword; "
+        "reserved keyword: name",
     ),
     (
         "get",

@@ -81,7 +81,8 @@ def test_conditional_failure_returns_item_when_asked(ddb: Any, table: str) -> No
         ),
         (
             lambda d: d.put_item(TableName="things", Item={"pk": {"N": "1"}, "sk": {"N": "1"}}),
-            "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N",
+            "One or more parameter values were invalid: "
+            "Type mismatch for key pk expected: S actual: N",
         ),
         (
             lambda d: d.put_item(TableName="things", Item={"pk": {"S": ""}, "sk": {"N": "1"}}),
@@ -94,7 +95,8 @@ def test_conditional_failure_returns_item_when_asked(ddb: Any, table: str) -> No
         ),
         (
             lambda d: d.put_item(TableName="things", Item={**KEY, "s": {"SS": ["a", "a"]}}),
-            "One or more parameter values were invalid: Input collection [a, a] contains duplicates.",
+            "One or more parameter values were invalid: "
+            "Input collection [a, a] contains duplicates.",
         ),
         (
             lambda d: d.put_item(TableName="things", Item={**KEY, "big": {"S": "x" * 410_000}}),
@@ -106,7 +108,8 @@ def test_conditional_failure_returns_item_when_asked(ddb: Any, table: str) -> No
         ),
         (
             lambda d: d.put_item(TableName="things", Item={**KEY, "n": {"N": "1E+126"}}),
-            "Number overflow. Attempting to store a number with magnitude larger than supported range",
+            "Number overflow. Attempting to store a number with magnitude "
+            "larger than supported range",
         ),
         (
             lambda d: d.put_item(TableName="things", Item=KEY, ReturnValues="ALL_NEW"),
@@ -149,7 +152,8 @@ def test_legacy_expected_and_attribute_updates(ddb: Any, table: str) -> None:
     assert error(exc) == (
         "ValidationException",
         "Can not use both expression and non-expression parameters in the same request: "
-        "Non-expression parameters: {AttributeUpdates} Expression parameters: {ConditionExpression}",
+        "Non-expression parameters: {AttributeUpdates} "
+        "Expression parameters: {ConditionExpression}",
     )
 
 

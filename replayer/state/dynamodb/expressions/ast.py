@@ -107,3 +107,12 @@ class Parsed:
     node: Cond | tuple[Path, ...] | tuple[Action, ...]
     names: frozenset[str]
     values: frozenset[str]
+
+    def cond(self) -> Cond:
+        return self.node  # type: ignore[return-value]
+
+    def paths(self) -> tuple[Path, ...]:
+        return self.node  # type: ignore[return-value]
+
+    def actions(self) -> tuple[Action, ...]:
+        return self.node  # type: ignore[return-value]

@@ -57,7 +57,29 @@ class _Template:
     marker: str  # name of the empty group that closes this template's alternative
     regex: re.Pattern[str]
     groups: dict[str, str]  # regex group -> URI label member name
-    candidates: list[_Candidate]
+    candidates: list[_Candidate]  # most specific first
+    # Candidates indexed by their first query literal, so a request only checks the operations
+    # whose literals it could carry (GET /{Bucket} has ~40 of them).
+    plain: list[_Candidate] = field(default_factory=list)
+    by_literal: dict[str, list[_Candidate]] = field(default_factory=dict)
+    order: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.order = {c.name: i for i, c in enumerate(self.candidates)}
+        for cand in self.candidates:
+            if cand.literals:
+                self.by_literal.setdefault(cand.literals[0][0], []).append(cand)
+            else:
+                self.plain.append(cand)
+
+    def relevant(self, keys: set[str]) -> list[_Candidate]:
+        """Candidates whose first literal the query carries, plus literal-free ones, in order."""
+        found = [c for k in keys if k in self.by_literal for c in self.by_literal[k]]
+        if not found:
+            return self.plain
+        found.extend(self.plain)
+        found.sort(key=lambda c: self.order[c.name])
+        return found
 
 
 @dataclass(slots=True)
@@ -165,8 +187,9 @@ def identify_operation(
     return None
 
 
-def _choose(cands: list[_Candidate], query: Pairs, headers: Pairs) -> _Candidate | None:
+def _choose(template: _Template, query: Pairs, headers: Pairs) -> _Candidate | None:
     keys = {k for k, _ in query}
+    cands = template.relevant(keys)
     qmap = dict(query)
     header_names = {k.lower() for k, _ in headers}
     fallback: _Candidate | None = None
@@ -214,13 +237,13 @@ def _identify_rest(
     if m is None or m.lastgroup is None:
         return None
     first = templates[m.lastgroup]
-    found = _choose(first.candidates, query, headers)
+    found = _choose(first, query, headers)
     if found is not None:
         return _match(service, found, first, m, query)
     for template in templates.values():  # slow path: another template may still fit
         tm = template.regex.match(path)
         if tm is not None and template is not first:
-            found = _choose(template.candidates, query, headers)
+            found = _choose(template, query, headers)
             if found is not None:
                 return _match(service, found, template, tm, query)
     return None

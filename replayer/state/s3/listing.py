@@ -118,7 +118,15 @@ def read_token(token: str) -> str:
         ) from e
 
 
-def _contents(obj: S3Object, enc: Callable[[str], str], owner: str | None) -> str:
+def _contents(obj: S3Object, q: Query, owner: str | None) -> str:
+    cache_key = (q.encoding_type, owner is not None)
+    cached = obj.listing_xml.get(cache_key)
+    if cached is None:
+        cached = obj.listing_xml[cache_key] = _render_contents(obj, encoder(q.encoding_type), owner)
+    return cached
+
+
+def _render_contents(obj: S3Object, enc: Callable[[str], str], owner: str | None) -> str:
     inner = el("Key", enc(obj.key)) + el("LastModified", iso8601(obj.last_modified))
     inner += el("ETag", obj.quoted_etag)
     if obj.checksum is not None:
@@ -171,7 +179,7 @@ def render_v2(
             ("IsTruncated", page.truncated),
         ]
     )
-    body = "".join(_contents(o, enc, owner) for o in page.contents) + _prefixes(page, enc)
+    body = "".join(_contents(o, q, owner) for o in page.contents) + _prefixes(page, enc)
     tail = els(
         [
             ("EncodingType", q.encoding_type),
@@ -196,5 +204,5 @@ def render_v1(bucket: Bucket, q: Query, page: Page, marker: str, owner: str) -> 
             ("IsTruncated", page.truncated),
         ]
     )
-    body = "".join(_contents(o, enc, owner) for o in page.contents) + _prefixes(page, enc)
+    body = "".join(_contents(o, q, owner) for o in page.contents) + _prefixes(page, enc)
     return document("ListBucketResult", head + body + els([("EncodingType", q.encoding_type)]))

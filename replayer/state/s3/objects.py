@@ -70,6 +70,11 @@ class S3Object:
     checksum: Checksum | None = None
     parts: list[Part] = field(default_factory=list)  # sizes/checksums for partNumber reads
     storage_class: str = "STANDARD"
+    # Rendered listing entries by (encoding-type, with owner); objects are replaced, not
+    # mutated, on every write that changes what a listing shows.
+    listing_xml: dict[tuple[str | None, bool], str] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def size(self) -> int:

@@ -91,7 +91,8 @@ def test_part_checksum_must_match_upload_algorithm(s3: Any, bucket: str) -> None
         )
     assert error_of(e) == (
         "InvalidRequest",
-        "Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum Type: crc32",
+        "Checksum Type mismatch occurred, expected checksum Type: sha256, "
+        "actual checksum Type: crc32",
         400,
     )
 

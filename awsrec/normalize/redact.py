@@ -26,10 +26,12 @@ SECRET_HEADERS = frozenset(
         "x-amz-copy-source-server-side-encryption-customer-key",
     }
 )
-# Presigned URLs (SigV4 and the legacy SigV2 query authentication).
+# Presigned URLs (SigV4 and the legacy SigV2 query authentication), matched case-insensitively:
+# botocore's SigV2 presigner writes the token as `x-amz-security-token`.
 # https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/RESTAuthentication.html#RESTAuthenticationQueryStringAuth
 SECRET_QUERY = frozenset(
-    {"X-Amz-Signature", "X-Amz-Credential", "X-Amz-Security-Token", "Signature", "AWSAccessKeyId"}
+    {"x-amz-signature", "x-amz-credential", "x-amz-security-token", "signature", "awsaccesskeyid"}
 )
 
 
@@ -41,7 +43,7 @@ def redact_secrets(
 ) -> tuple[Pairs, Pairs]:
     """New header and query lists with every secret value replaced by `<redacted>`."""
     header_names = SECRET_HEADERS | {h.lower() for h in extra_headers}
-    query_names = SECRET_QUERY | set(extra_query)
+    query_names = SECRET_QUERY | {q.lower() for q in extra_query}
     new_headers = [(k, REDACTED if k.lower() in header_names else v) for k, v in headers]
-    new_query = [(k, REDACTED if k in query_names else v) for k, v in query]
+    new_query = [(k, REDACTED if k.lower() in query_names else v) for k, v in query]
     return new_headers, new_query

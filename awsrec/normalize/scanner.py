@@ -24,10 +24,7 @@ def _variants(value: str) -> set[bytes]:
     raw = value.encode("utf-8")
     forms = {raw}
     for safe in ("", "/", "/=", "-_.~"):
-        encoded = quote(value, safe=safe)
-        forms.add(encoded.encode("ascii"))
-        # Percent-encoding may use lower-case hex digits.
-        forms.add(re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), encoded).encode("ascii"))
+        forms.add(quote(value, safe=safe).encode("ascii"))
     forms |= _base64_cores(raw)
     return {f for f in forms if len(f) >= MIN_SECRET_LEN}
 
@@ -50,12 +47,27 @@ def _base64_cores(raw: bytes) -> set[bytes]:
     return cores
 
 
+def _percent_pattern(form: bytes) -> bytes:
+    """A regex for a percent-encoded form that accepts either case of its hex digits."""
+    parts = re.split(rb"(%[0-9A-F]{2})", form)
+    return b"".join(
+        b"%(?i:" + p[1:] + b")" if p.startswith(b"%") and len(p) == 3 else re.escape(p)
+        for p in parts
+    )
+
+
 class SecretScanner:
-    """Knows the secret values of a recording session and refuses bytes that contain one."""
+    """Knows the secret values of a recording session and refuses bytes that contain one.
+
+    Plain forms are found with `bytes in` (C-speed substring search); percent-encoded forms
+    with one compiled regex, run only when the data holds a '%'.
+    """
 
     def __init__(self) -> None:
         self._needles: dict[bytes, str] = {}
         self._ordered: list[tuple[bytes, str]] = []
+        self._percent: re.Pattern[bytes] | None = None
+        self._percent_fields: dict[str, str] = {}
 
     def register(self, value: str, field: str) -> None:
         """Remember a secret (access key id, secret key, session token, signature ...)."""
@@ -64,8 +76,19 @@ class SecretScanner:
             return
         for form in _variants(value):
             self._needles.setdefault(form, field)
+        plain = [(f, fld) for f, fld in self._needles.items() if b"%" not in f]
         # Longest first: a hit is reported under the most specific form.
-        self._ordered = sorted(self._needles.items(), key=lambda kv: -len(kv[0]))
+        self._ordered = sorted(plain, key=lambda kv: -len(kv[0]))
+        encoded = [(f, fld) for f, fld in self._needles.items() if b"%" in f]
+        if encoded:
+            names = [f"s{i}" for i in range(len(encoded))]
+            self._percent_fields = {n: fld for n, (_f, fld) in zip(names, encoded, strict=True)}
+            self._percent = re.compile(
+                b"|".join(
+                    b"(?P<" + n.encode() + b">" + _percent_pattern(f) + b")"
+                    for n, (f, _fld) in zip(names, encoded, strict=True)
+                )
+            )
 
     def register_many(self, values: Iterable[tuple[str, str]]) -> None:
         """Register several `(value, field)` pairs."""
@@ -82,16 +105,21 @@ class SecretScanner:
                 self._register_authorization(value)
             elif lname in ("x-amz-security-token", "x-amz-s3session-token"):
                 self.register(value, "session token")
-        for name, value in query:
-            value = unquote(value)
-            if name == "X-Amz-Credential":
-                self.register(value.split("/", 1)[0], "access key id")
-            elif name in ("X-Amz-Signature", "Signature"):
-                self.register(value, "signature")
-            elif name == "X-Amz-Security-Token":
-                self.register(value, "session token")
-            elif name == "AWSAccessKeyId":
-                self.register(value, "access key id")
+        for name, raw in query:
+            self._register_query(name, raw)
+            if unquote(raw) != raw:  # the caller may hand the pairs still percent-encoded
+                self._register_query(name, unquote(raw))
+
+    def _register_query(self, name: str, value: str) -> None:
+        lname = name.lower()
+        if lname == "x-amz-credential":
+            self.register(value.split("/", 1)[0], "access key id")
+        elif lname in ("x-amz-signature", "signature"):
+            self.register(value, "signature")
+        elif lname == "x-amz-security-token":
+            self.register(value, "session token")
+        elif lname == "awsaccesskeyid":
+            self.register(value, "access key id")
 
     def _register_authorization(self, value: str) -> None:
         if m := _AUTH_V2_RE.match(value.strip()):
@@ -110,6 +138,12 @@ class SecretScanner:
         """Raise SecretLeakError if `data` holds a registered secret in any of its forms."""
         for needle, field in self._ordered:
             if needle in data:
-                raise SecretLeakError(
-                    f"secret {field} would be written to the cassette; write aborted"
-                )
+                raise _leak(field)
+        if self._percent is not None and b"%" in data:
+            m = self._percent.search(data)
+            if m is not None and m.lastgroup is not None:
+                raise _leak(self._percent_fields[m.lastgroup])
+
+
+def _leak(field: str) -> SecretLeakError:
+    return SecretLeakError(f"secret {field} would be written to the cassette; write aborted")

@@ -9,7 +9,9 @@ from tests.awsrec.normalize.wire import client
 NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
 
 
-def _one(operation: str, body: bytes, status: int = 200, headers: list | None = None) -> Interaction:
+def _one(
+    operation: str, body: bytes, status: int = 200, headers: list | None = None
+) -> Interaction:
     return Interaction(
         0, "s3", operation, Request("GET", "/bucket-one/k"), Response(status, headers or [], body)
     )

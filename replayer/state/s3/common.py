@@ -16,6 +16,7 @@ XML = ("Content-Type", "application/xml")
 # S3 encrypts every new object with SSE-S3 by default and says so on each object response.
 SSE = ("x-amz-server-side-encryption", "AES256")
 MAX_KEY_BYTES = 1024
+SMALL_READ = 1024 * 1024
 
 
 class S3Base(ServiceModel):
@@ -53,11 +54,12 @@ def xml_response(
 
 
 def body_of(blob: Blob, start: int, end: int) -> bytes | AsyncIterator[bytes]:
-    """Bytes [start, end) of a blob: in-memory bytes as they are, files as a chunk stream."""
+    """Bytes [start, end) of a blob: small reads as bytes, large ones as a chunk stream."""
     if isinstance(blob, MemoryBlob):
-        if start == 0 and end == blob.size:
-            return blob.data
-        return blob.data[start:end]
+        if len(blob.chunks) == 1 and start == 0 and end == blob.size:
+            return blob.chunks[0]  # the common small object: no copy at all
+        if end - start <= SMALL_READ:
+            return b"".join(blob.iter_range(start, end))
     return _stream(blob, start, end)
 
 

@@ -31,21 +31,26 @@ class Blob:
 
 
 class MemoryBlob(Blob):
-    __slots__ = ("data",)
+    """Bytes kept as the chunks they arrived in, so storing never joins (copies) them."""
 
-    def __init__(self, data: bytes) -> None:
-        super().__init__("", len(data))
-        self.data = data
+    __slots__ = ("chunks",)
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        kept = [c for c in chunks if c]
+        super().__init__("", sum(len(c) for c in kept))
+        self.chunks = kept
 
     def iter_range(self, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         stop = self.size if end is None else end
-        if start == 0 and stop == self.size:
-            yield self.data  # no copy for a whole read
-        elif stop > start:
-            yield self.data[start:stop]
-
-    def read_all(self) -> bytes:
-        return self.data
+        pos = 0
+        for chunk in self.chunks:
+            n = len(chunk)
+            if pos >= stop:
+                break
+            if pos + n > start:
+                a, b = max(start - pos, 0), min(stop - pos, n)
+                yield chunk if a == 0 and b == n else chunk[a:b]
+            pos += n
 
 
 class FileBlob(Blob):
@@ -93,12 +98,10 @@ class BlobStore:
 
 class MemoryStore(BlobStore):
     async def ingest(self, chunks: AsyncIterator[bytes]) -> Blob:
-        parts = [c async for c in chunks]
-        # One join is the only whole copy; a single chunk is kept as is.
-        return MemoryBlob(parts[0] if len(parts) == 1 else b"".join(parts))
+        return MemoryBlob([c async for c in chunks])
 
     def from_chunks(self, chunks: Iterable[bytes]) -> Blob:
-        return MemoryBlob(b"".join(chunks))
+        return MemoryBlob(list(chunks))
 
     def duplicate(self, blob: Blob) -> Blob:
         return blob  # bytes are immutable: sharing them is a copy for free

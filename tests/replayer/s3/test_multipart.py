@@ -205,6 +205,16 @@ def test_checksum_type_combinations(
     assert error_of(e) == ("InvalidRequest", message, 400)
 
 
+def test_checksum_type_needs_algorithm(s3: Any, bucket: str) -> None:
+    with pytest.raises(ClientError) as e:
+        s3.create_multipart_upload(Bucket=bucket, Key="k", ChecksumType="FULL_OBJECT")
+    assert error_of(e) == (
+        "InvalidRequest",
+        "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.",
+        400,
+    )
+
+
 def test_composite_checksum(s3: Any, bucket: str) -> None:
     import base64
 

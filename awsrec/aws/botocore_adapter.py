@@ -6,14 +6,9 @@ import functools
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import botocore.session
-from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAuth
-from botocore.awsrequest import AWSRequest, HeadersDict
-from botocore.credentials import Credentials
 from botocore.exceptions import BotoCoreError
+from botocore.loaders import create_loader
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
-from botocore.parsers import create_parser
-from botocore.serialize import create_serializer
 
 from awsrec.errors import AwsrecError
 
@@ -22,18 +17,25 @@ class BotocoreAdapterError(AwsrecError):
     """botocore could not do what awsrec asked of it (unknown service, bad parameters...)."""
 
 
+# Only botocore's loader and model are imported up front: `awsrec serve` must start fast and
+# small, and botocore.session/auth/parsers (with awscrt) cost ~0.45 s and ~40 MB. The rest is
+# imported inside the functions that need it.
+
+
 @functools.cache
-def _session() -> Any:
-    # A fresh session of our own: a client's event handlers rewrite S3 URIs in place on the
-    # shared model objects, so models are never taken from a client's session.
-    return botocore.session.Session()
+def _loader() -> Any:
+    return create_loader()
 
 
 @functools.cache
 def service_model(service: str) -> ServiceModel:
-    """The botocore model of `service` at its latest API version (cached)."""
+    """The botocore model of `service` at its latest API version (cached).
+
+    Built from botocore's loader, as `Session.get_service_model` does, but never taken from a
+    client: a client's event handlers rewrite S3 URIs in place on the shared model objects.
+    """
     try:
-        return _session().get_service_model(service)
+        return ServiceModel(_loader().load_service_model(service, "service-2"), service)
     except BotoCoreError as e:
         raise BotocoreAdapterError(f"unknown AWS service {service!r}") from e
 
@@ -113,6 +115,8 @@ def input_bindings(service: str, operation: str) -> list[tuple[str, str, str, bo
 def serialize_request(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
     """Serialise a request with botocore: method, url_path, query (pairs), headers, body."""
     op = operation_model(service, operation)
+    from botocore.serialize import create_serializer
+
     serializer = create_serializer(protocol(service), include_validation=True)
     try:
         req = serializer.serialize_to_request(params, op)
@@ -146,6 +150,9 @@ def parse_response(
     Errors land under "Error", metadata under "ResponseMetadata".
     """
     op = operation_model(service, operation)
+    from botocore.awsrequest import HeadersDict
+    from botocore.parsers import create_parser
+
     parser = create_parser(protocol(service))
     response = {"status_code": status, "headers": HeadersDict(headers), "body": body}
     try:
@@ -226,18 +233,24 @@ def _example_string(shape: Shape, name: str) -> str:
 # --- SigV4 ------------------------------------------------------------------------------------
 
 
-class _KeepPayloadS3Auth(S3SigV4Auth):  # type: ignore[misc]
-    """S3 signer that signs with the payload hash the request already declares.
+@functools.cache
+def _keep_payload_s3_auth() -> Any:
+    from botocore.auth import S3SigV4Auth
 
-    So UNSIGNED-PAYLOAD and STREAMING-UNSIGNED-PAYLOAD-TRAILER requests keep their form.
-    """
+    class KeepPayloadS3Auth(S3SigV4Auth):  # type: ignore[misc]
+        """S3 signer that signs with the payload hash the request already declares.
 
-    def __init__(self, credentials: Any, service: str, region: str, payload: str | None) -> None:
-        super().__init__(credentials, service, region)
-        self._payload = payload
+        So UNSIGNED-PAYLOAD and STREAMING-UNSIGNED-PAYLOAD-TRAILER requests keep their form.
+        """
 
-    def payload(self, request: Any) -> Any:
-        return self._payload if self._payload else super().payload(request)
+        def __init__(self, credentials: Any, service: str, region: str, payload: str | None):
+            super().__init__(credentials, service, region)
+            self._payload = payload
+
+        def payload(self, request: Any) -> Any:
+            return self._payload if self._payload else super().payload(request)
+
+    return KeepPayloadS3Auth
 
 
 def sign_headers(
@@ -252,6 +265,10 @@ def sign_headers(
     keep_payload: str | None,
 ) -> list[tuple[str, str]]:
     """Sign with botocore's SigV4Auth (S3SigV4Auth for S3-family scopes); new header pairs."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
     access_key, secret_key, token = credentials
     creds = Credentials(access_key, secret_key, token)
     # The canonical query is built from decoded pairs, so a query sent with loose encoding
@@ -263,7 +280,7 @@ def sign_headers(
     for key, value in headers:
         request.headers.add_header(key, value)
     if service in ("s3", "s3express"):
-        signer: Any = _KeepPayloadS3Auth(creds, service, region, keep_payload)
+        signer: Any = _keep_payload_s3_auth()(creds, service, region, keep_payload)
     else:
         signer = SigV4Auth(creds, service, region)
     signer.add_auth(request)
@@ -287,6 +304,10 @@ def sigv4_signature(
     `headers` are only the signed headers; `query` the decoded query pairs minus
     X-Amz-Signature; `scope` is (access key, region, service); `timestamp` the X-Amz-Date.
     """
+    from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAuth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
     access_key, region, service = scope
     creds = Credentials(access_key, secret_key)
     s3_family = service in ("s3", "s3express")

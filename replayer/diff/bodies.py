@@ -39,20 +39,27 @@ class ErrorInfo:
     message: str
 
 
+def _local(tag: str) -> str:
+    return tag[tag.index("}") + 1 :] if tag[:1] == "{" else tag
+
+
 def _xml_element(el: ElementTree.Element) -> Tree:
-    children = list(el)
-    if not children and not el.attrib:
-        return (el.text or "").strip()
+    # Hot path of every XML comparison: kept free of regexes and needless copies.
+    attrib = el.attrib
+    if not len(el) and not attrib:
+        text = el.text
+        return text.strip() if text else ""
     node: dict[str, object] = {}
-    for name, value in el.attrib.items():
-        node["@" + _NS.sub("", name)] = [value]
-    for child in children:
-        tag = _NS.sub("", child.tag)
+    for name, value in attrib.items():
+        node["@" + _local(name)] = [value]
+    for child in el:
+        tag = _local(child.tag)
+        subtree = _xml_element(child)
         bucket = node.get(tag)
         if bucket is None:
-            node[tag] = [_xml_element(child)]
+            node[tag] = [subtree]
         else:
-            bucket.append(_xml_element(child))  # type: ignore[attr-defined]
+            bucket.append(subtree)  # type: ignore[attr-defined]
     text = (el.text or "").strip()
     if text:
         node["#text"] = [text]

@@ -18,6 +18,8 @@ from replayer.diff.ordering import ACCOUNT_LISTINGS, canonical_order
 # Placeholders are numbered per cassette ("<request-id:3>"); the two sides number independently,
 # so only the kind is compared.
 _NUMBERED = re.compile(r"<([a-z][a-z0-9-]*):\d+>")
+# The same in raw bodies, where XML escapes the angle brackets.
+_NUMBERED_RAW = re.compile(rb"(<|&lt;)([a-z][a-z0-9-]*):\d+(>|&gt;)")
 # Error documents: these fields are compared as code/message, or are volatile ids.
 _ERROR_FIELDS = frozenset({"Code", "Message", "message", "__type", "RequestId", "HostId", "Type"})
 
@@ -112,26 +114,58 @@ def _order_differences(exp: object, act: object, path: str) -> Iterator[Differen
             yield from _order_differences(e, a, path)
 
 
+Found = tuple[str, list[object], object, object]  # (deepdiff report type, path, t1, t2)
+
+
+def _localise(t1: object, t2: object, parts: list[object]) -> Iterator[Found]:
+    """The smallest differing subtrees; deepdiff only aligns lists whose lengths differ.
+
+    deepdiff on a whole document costs tens of milliseconds; descending through equal
+    structure first makes a typical differing pair cost tens of microseconds.
+    """
+    if isinstance(t1, dict) and isinstance(t2, dict):
+        for key, v1 in t1.items():
+            if key not in t2:
+                yield "dictionary_item_removed", [*parts, key], v1, None
+            elif v1 != t2[key]:
+                yield from _localise(v1, t2[key], [*parts, key])
+        for key, v2 in t2.items():
+            if key not in t1:
+                yield "dictionary_item_added", [*parts, key], None, v2
+    elif isinstance(t1, list) and isinstance(t2, list):
+        if len(t1) == len(t2):
+            for i, (v1, v2) in enumerate(zip(t1, t2, strict=True)):
+                if v1 != v2:
+                    yield from _localise(v1, v2, [*parts, i])
+            return
+        result = DeepDiff(t1, t2, view="tree", verbose_level=2, cache_size=0)
+        for report, items in result.items():
+            for item in items:
+                yield report, [*parts, *item.path(output_format="list")], item.t1, item.t2
+    elif type(t1) is not type(t2):
+        yield "type_changes", parts, t1, t2
+    elif t1 != t2:
+        yield "values_changed", parts, t1, t2
+
+
 def _tree_differences(
     t1: Tree, t2: Tree, *, xml: bool, listing: bool, cap: Severity | None
 ) -> Iterator[Difference]:
     if t1 == t2:
-        return  # the fast path: deepdiff only runs on trees that really differ
-    result = DeepDiff(t1, t2, view="tree", verbose_level=2, cache_size=0)
-    for report, items in result.items():
+        return
+    for report, parts, v1, v2 in _localise(t1, t2, []):
         severity, kind = _BODY_SEVERITY.get(report, (Severity.MAJOR, "body-" + report))
         if report == "iterable_item_added" and listing:
             severity = Severity.INFO
         if cap is not None and severity > cap:
             severity = cap
-        for item in items:
-            where = _path(item.path(output_format="list"), t1, t2, xml)
-            where = f"body:{where}" if where else "body"
-            if report == "values_changed" and _same_kind(item.t1, item.t2):
-                # "<timestamp:iso8601>" vs "<timestamp:iso8601-ms>": same value, other format.
-                yield Difference(Severity.MINOR, "value-format", where, item.t1, item.t2)
-                continue
-            yield Difference(severity, kind, where, _short(item.t1), _short(item.t2))
+        where = _path(parts, t1, t2, xml)
+        where = f"body:{where}" if where else "body"
+        if report == "values_changed" and _same_kind(v1, v2):
+            # "<timestamp:iso8601>" vs "<timestamp:iso8601-ms>": same value, other format.
+            yield Difference(Severity.MINOR, "value-format", where, _short(v1), _short(v2))
+            continue
+        yield Difference(severity, kind, where, _short(v1), _short(v2))
 
 
 def _strip_error_fields(tree: Tree) -> Tree:
@@ -168,9 +202,8 @@ def _compare_bodies(
     if is_error:
         t1, t2 = _strip_error_fields(t1), _strip_error_fields(t2)
     if t1 != t2:
-        t1, t2 = _unnumber(t1), _unnumber(t2)
-        t1 = canonical_order(service, operation, t1)
-        t2 = canonical_order(service, operation, t2)
+        t1 = canonical_order(service, operation, t1, exp.raw)
+        t2 = canonical_order(service, operation, t2, act.raw)
     cap = Severity.MINOR if is_error else None
     listing = (service, operation) in ACCOUNT_LISTINGS
     out.extend(_tree_differences(t1, t2, xml=xml, listing=listing, cap=cap))
@@ -179,15 +212,8 @@ def _compare_bodies(
     return out
 
 
-def _unnumber(tree: Tree) -> Tree:
-    """Placeholder numbers dropped from every string in `tree`."""
-    if isinstance(tree, str):
-        return _NUMBERED.sub(r"<\1>", tree) if "<" in tree else tree
-    if isinstance(tree, dict):
-        return {k: _unnumber(v) for k, v in tree.items()}  # type: ignore[arg-type]
-    if isinstance(tree, list):
-        return [_unnumber(v) for v in tree]  # type: ignore[arg-type]
-    return tree
+def _unnumber_raw(body: bytes) -> bytes:
+    return _NUMBERED_RAW.sub(rb"\1\2\3", body)
 
 
 def compare_responses(
@@ -203,6 +229,11 @@ def compare_responses(
     Both must already be normalised with the same rules and have names mapped back.
     """
     same_body = expected.body == actual.body
+    if not same_body and (b"<" in expected.body or b"&lt;" in expected.body):
+        # Placeholder numbers differ between sides by construction; compare without them.
+        expected = Response(expected.status, expected.headers, _unnumber_raw(expected.body))
+        actual = Response(actual.status, actual.headers, _unnumber_raw(actual.body))
+        same_body = expected.body == actual.body
     exp_body = parse_body(service, operation, expected)
     act_body = exp_body if same_body else parse_body(service, operation, actual)
     exp_err = error_info(service, expected, exp_body)

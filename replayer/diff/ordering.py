@@ -41,11 +41,16 @@ def _sort_sets(node: object) -> object:
     return node
 
 
-def canonical_order(service: str, operation: str, tree: Tree) -> Tree:
-    """`tree` with the lists AWS documents as unordered sorted canonically."""
+def canonical_order(service: str, operation: str, tree: Tree, raw: bytes = b'"SS"') -> Tree:
+    """`tree` with the lists AWS documents as unordered sorted canonically.
+
+    `raw` is the body the tree was parsed from: without a set type in it there is no set
+    to sort, which spares a walk over every item.
+    """
     if service != "dynamodb" or not isinstance(tree, dict):
         return tree
-    result = _sort_sets(tree)
+    has_sets = b'"SS"' in raw or b'"NS"' in raw or b'"BS"' in raw
+    result = _sort_sets(tree) if has_sets else dict(tree)
     assert isinstance(result, dict)
     field = UNORDERED_MAPS_OF_LISTS.get((service, operation))
     container = result.get(field) if field else None

@@ -13,7 +13,6 @@ if _ROOT not in sys.path:
 from mitmproxy import ctx  # noqa: E402
 
 from recorder import events  # noqa: E402
-from recorder.canaries import register_known  # noqa: E402
 from recorder.credentials import CredentialSource  # noqa: E402
 from recorder.record import Record  # noqa: E402
 from recorder.route import Route  # noqa: E402
@@ -35,7 +34,7 @@ def _build() -> list[object]:
     settings = RecorderSettings.from_env()
     sink = CassetteSink(settings)
     credentials = CredentialSource(settings.upstream_credentials)
-    register_known(sink.scanner, credentials, settings.canaries)
+    sink.canaries.register_known(credentials, settings.canaries)
     # Order matters: Record snapshots the SDK's request before Route rewrites it.
     wired: list[object] = [Record(sink, settings.only_aws, settings.split_by == "header")]
     if settings.mode == "endpoint":

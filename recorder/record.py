@@ -9,7 +9,7 @@ from mitmproxy import http
 
 from awsrec.errors import AwsrecError
 from recorder import capture, events
-from recorder.route import META_TAG, META_WIRE
+from recorder.route import META_SECRETS, META_TAG, META_WIRE
 from recorder.settings import SPLIT_HEADER
 from recorder.sink import CassetteSink
 
@@ -48,7 +48,7 @@ class Record:
             headers,
             request.raw_content or b"",
         )
-        self.sink.scanner.register_request(wire.headers, wire.query)
+        flow.metadata[META_SECRETS] = self.sink.canaries.exchange(wire.headers, wire.query)
         flow.metadata[META_WIRE] = wire
         flow.metadata[META_TAG] = capture.tag(wire)
 
@@ -80,7 +80,8 @@ class Record:
                 (k, routed if k.lower() == "host" else v) for k, v in interaction.request.headers
             ]
         try:
-            path = self.sink.append(flow.metadata.get(META_CASSETTE), interaction)
+            name = flow.metadata.get(META_CASSETTE)
+            path = self.sink.append(name, interaction, flow.metadata.get(META_SECRETS))
         except AwsrecError as e:
             # Fail closed: nothing was written; say so once, on a line of its own.
             self.failures += 1

@@ -8,6 +8,8 @@ from urllib.parse import quote, urlencode, urlsplit
 from mitmproxy import http
 
 from awsrec.aws import chunked, sigv4
+from awsrec.errors import AwsrecError
+from recorder import events
 from recorder.capture import Tag, Wire
 from recorder.credentials import CredentialSource
 from recorder.sink import CassetteSink
@@ -16,6 +18,7 @@ Pairs = list[tuple[str, str]]
 log = logging.getLogger(__name__)
 META_WIRE = "awsrec.wire"
 META_TAG = "awsrec.tag"
+META_SECRETS = "awsrec.secrets"
 
 
 def aws_endpoint(service: str, region: str) -> str:
@@ -42,6 +45,22 @@ class Route:
         self.default_region = default_region
 
     def request(self, flow: http.HTTPFlow) -> None:
+        try:
+            self._route(flow)
+        except AwsrecError as e:
+            # Never let a request fall through to the placeholder upstream: answer, and say why.
+            log.error("awsrec: %s", e)
+            events.emit(events.Event("error", message=str(e)))
+            flow.response = http.Response.make(502, f"awsrec: {e}\n".encode())
+
+    def response(self, flow: http.HTTPFlow) -> None:
+        # Runs after Record has stored the upstream's headers as they were. Connection is
+        # hop-by-hop (RFC 9110, 7.6.1): an upstream closing its connection to us (moto does,
+        # every time) is no reason to close ours with the SDK and pay a new connect per request.
+        if flow.response is not None and "close" in flow.response.headers.get("connection", ""):
+            del flow.response.headers["connection"]
+
+    def _route(self, flow: http.HTTPFlow) -> None:
         wire: Wire | None = flow.metadata.get(META_WIRE)
         tag: Tag | None = flow.metadata.get(META_TAG)
         if wire is None or tag is None or flow.response is not None:
@@ -70,7 +89,9 @@ class Route:
             secret_key=creds.secret_key,
             session_token=creds.session_token,
         )
-        self.sink.scanner.register_request(signed, [])
+        secrets = flow.metadata.get(META_SECRETS)
+        if secrets is not None:
+            self.sink.canaries.add(secrets, signed, [])
         _send_to(flow, url, signed, body)
 
     def _pass_through(self, flow: http.HTTPFlow, wire: Wire) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from recorder import upstream as upstream_id
+from recorder.credentials import CredentialSource
 from recorder.errors import RecorderError
 from recorder.launcher import Recorder
 from recorder.settings import Mode, RecorderSettings, UpstreamCredentials
@@ -66,11 +67,14 @@ def make_settings(opts: RecordOptions, confdir: Path, out: Path | None = None) -
     if opts.rules is not None and not opts.rules.is_file():
         raise RecorderError(f"--rules file not found: {opts.rules}", usage=True)
     creds = opts.upstream_credentials
+    explicit = UpstreamCredentials.parse(creds) if creds else None
+    if opts.mode == "endpoint":
+        CredentialSource(explicit).get()  # fail now, not on the first request
     return RecorderSettings(
         out=str((out or resolve_out(opts.out, opts.split_by == "header")).absolute()),
         mode=opts.mode,
         upstream=opts.upstream.rstrip("/") if opts.upstream else None,
-        upstream_credentials=UpstreamCredentials.parse(creds) if creds else None,
+        upstream_credentials=explicit,
         upstream_identity=upstream_id.identify(opts.upstream),
         rules=str(opts.rules.absolute()) if opts.rules else None,
         split_by="header" if opts.split_by == "header" else None,

@@ -11,6 +11,7 @@ import awsrec
 from awsrec.cassette import CassetteHeader, CassetteWriter, Interaction
 from awsrec.normalize import Normaliser, RuleSet, SecretScanner, load_rules_file
 from awsrec.normalize.rules import SERVICES as RULE_SERVICES
+from recorder.canaries import Canaries
 from recorder.settings import RecorderSettings
 
 DEFAULT_NAME = "default"
@@ -44,12 +45,13 @@ class CassetteSink:
     """Opens cassettes lazily, normalises each interaction and appends it crash-safely.
 
     Every cassette has its own normaliser, so placeholders (`<request-id:1>`) are numbered
-    per cassette, and all share one scanner: a secret seen anywhere is a canary everywhere.
+    per cassette, and all share the canaries: a key seen anywhere is a canary everywhere.
     """
 
-    def __init__(self, settings: RecorderSettings, scanner: SecretScanner | None = None) -> None:
+    def __init__(self, settings: RecorderSettings) -> None:
         self.settings = settings
-        self.scanner = scanner or SecretScanner()
+        self.canaries = Canaries()
+        self._exchange: SecretScanner | None = None
         self.extra: RuleSet | None = (
             load_rules_file(Path(settings.rules)) if settings.rules else None
         )
@@ -61,17 +63,27 @@ class CassetteSink:
             return cassette_file(out, name or DEFAULT_NAME)
         return out
 
-    def append(self, name: str | None, interaction: Interaction) -> Path:
+    def append(
+        self, name: str | None, interaction: Interaction, secrets: SecretScanner | None = None
+    ) -> Path:
         """Normalise `interaction` and append it to cassette `name`; returns the file.
 
         Raises SecretLeakError (from the scanner, before anything is written) when the packed
-        record would contain a registered secret.
+        record would contain a lasting secret or one of `secrets` (this exchange's).
         """
         target = self._get(self.path_for(name))
         target.seq += 1
         interaction.seq = target.seq
-        target.writer.append(target.normaliser.normalise(interaction))
+        # Hooks run one at a time on mitmproxy's event loop, so this hand-over is race-free.
+        self._exchange = secrets
+        try:
+            target.writer.append(target.normaliser.normalise(interaction))
+        finally:
+            self._exchange = None
         return target.path
+
+    def _check(self, data: bytes) -> None:
+        self.canaries.check(data, self._exchange)
 
     def _get(self, path: Path) -> _Open:
         found = self._open.get(path)
@@ -89,7 +101,7 @@ class CassetteSink:
                 region=self.settings.region,
                 rule_sets=normaliser.rule_set_versions(),
             )
-            writer = CassetteWriter(path, header, check=self.scanner.check)
+            writer = CassetteWriter(path, header, check=self._check)
             found = self._open[path] = _Open(writer, normaliser, path)
         return found
 

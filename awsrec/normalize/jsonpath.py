@@ -158,6 +158,23 @@ def _scan_container(text: str, pos: int, path: Path, out: list[Scalar]) -> int:
             raise ValueError(f"expected ',' or {closer!r} at offset {pos}")
 
 
+def _last_name(selector: JsonPath) -> str:
+    kind, value = selector.steps[-1]
+    return value if kind in ("key", "desc") and isinstance(value, str) else "*"
+
+
+def _index(rules: list[tuple[JsonPath, str]]) -> dict[str, list[tuple[JsonPath, str]]]:
+    """Rules by the key they end on, keeping rule order; "*" holds the others."""
+    index: dict[str, list[tuple[JsonPath, str]]] = {
+        "*": [r for r in rules if _last_name(r[0]) == "*"]
+    }
+    for rule in rules:
+        name = _last_name(rule[0])
+        if name not in index:
+            index[name] = [r for r in rules if _last_name(r[0]) in (name, "*")]
+    return index
+
+
 def rewrite_json(
     text: str, rules: list[tuple[JsonPath, str]], apply: Callable[[str, str], str]
 ) -> str:
@@ -167,12 +184,14 @@ def rewrite_json(
     """
     if not rules:
         return text
+    index = _index(rules)
     out: list[str] = []
     last = 0
     for path, start, end, value, _is_string in json_scalars(text):
         if value in ("true", "false", "null") and not _is_string:
             continue
-        for selector, template in rules:
+        key = path[-1] if path and isinstance(path[-1], str) else "*"
+        for selector, template in index.get(key, index["*"]):
             if selector.matches(path):
                 new = apply(template, value)
                 if new != value:

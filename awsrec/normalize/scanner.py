@@ -56,18 +56,24 @@ def _percent_pattern(form: bytes) -> bytes:
     )
 
 
+def _anchor(form: bytes) -> bytes:
+    """The longest piece of a percent-encoded form that has no escape in it."""
+    return max(re.split(rb"%[0-9A-F]{2}", form), key=len)
+
+
 class SecretScanner:
     """Knows the secret values of a recording session and refuses bytes that contain one.
 
-    Plain forms are found with `bytes in` (C-speed substring search); percent-encoded forms
-    with one compiled regex, run only when the data holds a '%'.
+    Plain forms are found with `bytes in` (C-speed substring search); a percent-encoded form,
+    whose hex digits may come in either case, with a regex run only where its longest literal
+    piece occurs.
     """
 
     def __init__(self) -> None:
         self._needles: dict[bytes, str] = {}
         self._ordered: list[tuple[bytes, str]] = []
-        self._percent: re.Pattern[bytes] | None = None
-        self._percent_fields: dict[str, str] = {}
+        # (literal anchor, case-tolerant pattern, field) for each percent-encoded form.
+        self._percent: list[tuple[bytes, re.Pattern[bytes], str]] = []
 
     def register(self, value: str, field: str) -> None:
         """Remember a secret (access key id, secret key, session token, signature ...)."""
@@ -79,16 +85,11 @@ class SecretScanner:
         plain = [(f, fld) for f, fld in self._needles.items() if b"%" not in f]
         # Longest first: a hit is reported under the most specific form.
         self._ordered = sorted(plain, key=lambda kv: -len(kv[0]))
-        encoded = [(f, fld) for f, fld in self._needles.items() if b"%" in f]
-        if encoded:
-            names = [f"s{i}" for i in range(len(encoded))]
-            self._percent_fields = {n: fld for n, (_f, fld) in zip(names, encoded, strict=True)}
-            self._percent = re.compile(
-                b"|".join(
-                    b"(?P<" + n.encode() + b">" + _percent_pattern(f) + b")"
-                    for n, (f, _fld) in zip(names, encoded, strict=True)
-                )
-            )
+        self._percent = [
+            (_anchor(f), re.compile(_percent_pattern(f)), fld)
+            for f, fld in self._needles.items()
+            if b"%" in f
+        ]
 
     def register_many(self, values: Iterable[tuple[str, str]]) -> None:
         """Register several `(value, field)` pairs."""
@@ -139,10 +140,11 @@ class SecretScanner:
         for needle, field in self._ordered:
             if needle in data:
                 raise _leak(field)
-        if self._percent is not None and b"%" in data:
-            m = self._percent.search(data)
-            if m is not None and m.lastgroup is not None:
-                raise _leak(self._percent_fields[m.lastgroup])
+        if self._percent and b"%" in data:
+            for anchor, pattern, field in self._percent:
+                # The regex runs only where its longest literal piece occurs at all.
+                if anchor in data and pattern.search(data):
+                    raise _leak(field)
 
 
 def _leak(field: str) -> SecretLeakError:

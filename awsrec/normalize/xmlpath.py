@@ -83,6 +83,20 @@ def xml_leaves(text: str) -> list[tuple[tuple[str, ...], str]]:
     return [(s, unescape(text[a:b], _ENTITIES)) for s, a, b in _leaves(text)]
 
 
+def _index(rules: list[tuple[XmlPath, str]]) -> dict[str, list[tuple[XmlPath, str]]]:
+    """Rules by the element name they end on, keeping rule order; "*" holds the wildcards.
+
+    A leaf is then tested only against rules that can select it (S3 listings have thousands).
+    """
+    wild = [r for r in rules if r[0].segments[-1] == "*"]
+    index: dict[str, list[tuple[XmlPath, str]]] = {"*": wild}
+    for rule in rules:
+        name = rule[0].segments[-1]
+        if name != "*" and name not in index:
+            index[name] = [r for r in rules if r[0].segments[-1] in (name, "*")]
+    return index
+
+
 def rewrite_xml(
     text: str, rules: list[tuple[XmlPath, str]], apply: Callable[[str, str], str]
 ) -> str:
@@ -94,10 +108,11 @@ def rewrite_xml(
     """
     if not rules:
         return text
+    index = _index(rules)
     out: list[str] = []
     last = 0
     for stack, start, end in _leaves(text):
-        for path, template in rules:
+        for path, template in index.get(stack[-1], index["*"]):
             if path.matches(stack):
                 value = unescape(text[start:end], _ENTITIES)
                 new = apply(template, value)

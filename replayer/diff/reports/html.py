@@ -124,8 +124,10 @@ def _interactions(target: dict[str, object]) -> str:
         )
         noise = "".join(f"<li>{escape(str(d['where']))}</li>" for d in items(r, "noise"))
         error = f"<p class='sev-critical'>{escape(str(r['error']))}</p>" if r.get("error") else ""
+        # Critical findings open by default: the side-by-side is what a reader came for.
+        opened = " open" if worst == "critical" else ""
         out.append(
-            f'<details class="interaction" data-cassette="{escape(str(r["cassette"]))}" '
+            f'<details{opened} class="interaction" data-cassette="{escape(str(r["cassette"]))}" '
             f'data-seq="{r["seq"]}" data-passed="{str(r["passed"]).lower()}">'
             f"<summary><span class='sev-{worst}'>{worst}</span> {escape(str(r['cassette']))} "
             f"#{r['seq']} {escape(str(r['service']))}/{escape(str(r['operation']))}</summary>"

@@ -115,6 +115,11 @@ def _number_of(kind: str, placeholder: str) -> int | None:
 ACCOUNT_IN_VALUE_RE = re.compile(r"(?<=:)\d{12}(?=:)|^\d{12}$")
 
 
+def _is_normalised_account(account: str) -> bool:
+    # Placeholder accounts count up from 000000000000; no real account id starts with 9 zeros.
+    return account.startswith("000000000")
+
+
 def render(template: str, original: str, table: PlaceholderTable, used: list[str]) -> str:
     """Apply a rule's `replace` template to one located value.
 
@@ -135,5 +140,8 @@ def render(template: str, original: str, table: PlaceholderTable, used: list[str
         return placeholder
 
     if kind == "account":
-        return ACCOUNT_IN_VALUE_RE.sub(lambda a: get(a.group(0)), original)
+        return ACCOUNT_IN_VALUE_RE.sub(
+            lambda a: a.group(0) if _is_normalised_account(a.group(0)) else get(a.group(0)),
+            original,
+        )
     return get(original)

@@ -196,27 +196,50 @@ def workloads(port: int) -> dict[str, list[bytes]]:
     }
 
 
+async def exchange(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes
+) -> tuple[bytes, bool]:
+    """Send one request; return (status line, whether the server keeps the connection)."""
+    writer.write(raw)
+    status_line = await reader.readline()
+    if not status_line:
+        raise ConnectionResetError("server closed the connection")
+    length, keep = 0, True
+    while (line := await reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        name = name.lower()
+        if name == "content-length":
+            length = int(value)
+        elif name == "connection" and value.strip().lower() == "close":
+            keep = False
+    await reader.readexactly(length)
+    return status_line, keep
+
+
 async def worker(
     port: int, reqs: list[bytes], stop: float, lat: list[float], errors: list[int]
 ) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    # A pooled connection per worker; servers that answer "Connection: close" (moto's
+    # werkzeug) get a fresh one, which is part of what their clients pay too.
+    conn = await asyncio.open_connection("127.0.0.1", port)
     i = 0
     while time.perf_counter() < stop:
         raw = reqs[i % len(reqs)]
         i += 1
         t0 = time.perf_counter()
-        writer.write(raw)
-        status_line = await reader.readline()
-        length = 0
-        while (line := await reader.readline()) not in (b"\r\n", b""):
-            name, _, value = line.decode("latin-1").partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-        await reader.readexactly(length)
+        try:
+            status_line, keep = await exchange(*conn, raw)
+        except (ConnectionError, asyncio.IncompleteReadError):
+            conn[1].close()
+            conn = await asyncio.open_connection("127.0.0.1", port)
+            status_line, keep = await exchange(*conn, raw)
         lat.append(time.perf_counter() - t0)
         if b" 200 " not in status_line:
             errors.append(1)
-    writer.close()
+        if not keep:
+            conn[1].close()
+            conn = await asyncio.open_connection("127.0.0.1", port)
+    conn[1].close()
 
 
 async def drive(port: int, reqs: list[bytes], seconds: float) -> tuple[list[float], int]:

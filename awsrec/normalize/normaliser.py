@@ -40,7 +40,7 @@ class CompiledRules:
     opaque_responses: frozenset[str]
 
     @classmethod
-    def build(cls, rules: list[Rule], base: RuleSet) -> CompiledRules:
+    def build(cls, rules: list[Rule], base: RuleSet, extra: RuleSet) -> CompiledRules:
         order = {w: i for i, w in enumerate(WHERE_ORDER)}
         ordered = sorted(rules, key=lambda r: order[r.where])  # stable: keeps file order
         by: dict[str, list[Rule]] = {w: [] for w in WHERE_ORDER}
@@ -53,8 +53,8 @@ class CompiledRules:
             xml=[(XmlPath.parse(r.match), r.replace) for r in by["xml-path"]],
             json=[(JsonPath.parse(r.match), r.replace) for r in by["json-path"]],
             body=[(re.compile(r.match), r.replace) for r in by["body-regex"]],
-            opaque_requests=base.opaque_requests,
-            opaque_responses=base.opaque_responses,
+            opaque_requests=base.opaque_requests | extra.opaque_requests,
+            opaque_responses=base.opaque_responses | extra.opaque_responses,
         )
 
 
@@ -94,7 +94,7 @@ class Normaliser:
             else:
                 base = RuleSet()  # an unknown service still gets redaction and user rules
             extra = [r for r in self._extra.rules if r.service in (None, service)]
-            compiled = CompiledRules.build([*base.rules, *extra], base)
+            compiled = CompiledRules.build([*base.rules, *extra], base, self._extra)
             self._compiled[service] = compiled
         return compiled
 

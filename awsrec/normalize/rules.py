@@ -118,7 +118,7 @@ def _kind(value: object) -> str:
 def ruleset_from_data(data: object, where_from: str) -> RuleSet:
     """Validate parsed YAML: a list of rules, or a mapping with `rules` (and `version`)."""
     version = ""
-    extras: dict[str, Any] = {}
+    opaque: dict[str, frozenset[str]] = {}
     if isinstance(data, dict):
         unknown = set(data) - {"version", "rules", "opaque_bodies"}
         if unknown:
@@ -126,7 +126,7 @@ def ruleset_from_data(data: object, where_from: str) -> RuleSet:
                 f"{where_from}: unknown top-level key(s): {', '.join(sorted(unknown))}"
             )
         version = str(data.get("version", ""))
-        extras = data.get("opaque_bodies") or {}
+        opaque = _opaque_bodies(data.get("opaque_bodies"), where_from)
         data = data.get("rules", [])
     if not isinstance(data, list):
         raise RulesError(f"{where_from}: expected a list of rules, got {_kind(data)}")
@@ -135,9 +135,23 @@ def ruleset_from_data(data: object, where_from: str) -> RuleSet:
         rules,
         version,
         name=where_from,
-        opaque_requests=frozenset(extras.get("request", ())),
-        opaque_responses=frozenset(extras.get("response", ())),
+        opaque_requests=opaque.get("request", frozenset()),
+        opaque_responses=opaque.get("response", frozenset()),
     )
+
+
+def _opaque_bodies(raw: object, where_from: str) -> dict[str, frozenset[str]]:
+    """`opaque_bodies: {request: [Operation, ...], response: [...]}`, validated."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(raw) - {"request", "response"}:
+        raise RulesError(f"{where_from}: opaque_bodies: expected a mapping of request/response")
+    out: dict[str, frozenset[str]] = {}
+    for side, ops in raw.items():
+        if not isinstance(ops, list) or not all(isinstance(op, str) for op in ops):
+            raise RulesError(f"{where_from}: opaque_bodies.{side}: expected a list of operations")
+        out[side] = frozenset(ops)
+    return out
 
 
 def load_rules_file(path: Path) -> RuleSet:
@@ -164,6 +178,9 @@ def dump_rules_file(ruleset: RuleSet, path: Path) -> None:
         raw = {k: v for k, v in asdict(rule).items() if v not in (None, "")}
         rules.append(raw)
     doc: dict[str, Any] = {"version": ruleset.version} if ruleset.version else {}
+    opaque = {"request": ruleset.opaque_requests, "response": ruleset.opaque_responses}
+    if any(opaque.values()):
+        doc["opaque_bodies"] = {side: sorted(ops) for side, ops in opaque.items() if ops}
     doc["rules"] = rules
     Path(path).write_text(yaml.safe_dump(doc, sort_keys=False, width=100), encoding="utf-8")
 

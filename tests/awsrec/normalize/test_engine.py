@@ -147,3 +147,12 @@ def test_normalising_twice_changes_nothing(moto: str) -> None:
     arn = "arn:aws:iam::000000000001:role/x"
     again = fresh.normalise(_exchange("lambda", [], json.dumps({"Role": arn}).encode()))
     assert json.loads(again.response.body)["Role"] == arn
+
+
+def test_user_opaque_bodies_are_left_alone() -> None:
+    body = b'{"RequestId": "mine", "When": "arn:aws:iam::123456789012:root"}'
+    extra = RuleSet(opaque_responses=frozenset({"Op"}))
+    kept = Normaliser(extra).normalise(_exchange("dynamodb", [], body))
+    changed = Normaliser().normalise(_exchange("dynamodb", [], body))
+    assert kept.response.body == body
+    assert changed.response.body != body

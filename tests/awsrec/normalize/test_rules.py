@@ -52,12 +52,15 @@ def test_dump_then_load_round_trips(tmp_path: Path) -> None:
             Rule("body-regex", r"id=(\d+)", "<uuid:N>"),
         ],
         version="learned-1",
+        opaque_responses=frozenset({"GetThing"}),
     )
     path = tmp_path / "rules.yaml"
     dump_rules_file(rs, path)
     again = load_rules_file(path)
     assert again.rules == rs.rules
     assert again.version == "learned-1"
+    assert again.opaque_responses == {"GetThing"}
+    assert again.opaque_requests == frozenset()
 
 
 MISTAKES = [
@@ -80,6 +83,8 @@ MISTAKES = [
     ("- just a string", "rule 0: expected a mapping, got str"),
     ("where: header", "unknown top-level key\\(s\\): where"),
     ("rules: {where: header}", "expected a list of rules, got dict"),
+    ("opaque_bodies: [PutObject]", "opaque_bodies: expected a mapping of request/response"),
+    ("opaque_bodies: {request: PutObject}", "opaque_bodies.request: expected a list"),
     ("- {where: header, match: a, replace: [b", "not valid YAML at line 2, column 1: expected"),
 ]
 

@@ -11,6 +11,12 @@ from collections.abc import Mapping
 # `timestamp` is a constant whose suffix names the original's format (`<timestamp:iso8601-ms>`),
 # so a diff still sees an emulator answering in another format than AWS.
 # `account` keeps the 12-digit shape: the n-th distinct account becomes 000000000000 + (n - 1).
+# For readers of a cassette (replayer, diff):
+# - in XML bodies placeholders are stored XML-escaped (`&lt;request-id:1&gt;`), so the body
+#   stays well-formed; in headers and JSON they are raw;
+# - a JSON number that was a timestamp (DynamoDB's epoch seconds) becomes a JSON *string*;
+# - `<crc32>` (DynamoDB's x-amz-crc32) must be recomputed over the body actually served;
+# - Content-Length, Content-MD5 and x-amz-checksum-* are already recomputed over the stored body.
 TEMPLATE_RE = re.compile(r"<([a-z][a-z0-9-]*)(?::N)?>")
 # Any placeholder as it appears in a stored cassette, raw (headers, JSON) or XML-escaped.
 PLACEHOLDER_RE = re.compile(r"(?:<|&lt;)([a-z][a-z0-9-]*)(?::([a-z0-9-]+))?(?:>|&gt;)")

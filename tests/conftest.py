@@ -29,7 +29,9 @@ CLEARED_ENV = (
 
 
 @pytest.fixture(autouse=True)
-def _dummy_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _dummy_aws_env(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     for name in CLEARED_ENV:
         monkeypatch.delenv(name, raising=False)
     for name, value in DUMMY_ENV.items():

@@ -8,6 +8,7 @@ import time
 from replayer.server.admin import PREFIX, Admin
 from replayer.server.asgi import (
     ClientDisconnectedError,
+    Incoming,
     Receive,
     Receiver,
     Scope,
@@ -21,8 +22,11 @@ from replayer.server.journal import Journal
 from replayer.server.pipeline import Pipeline
 from replayer.server.recordings import Recordings, load
 from replayer.server.world import World
+from replayer.state.base import Body, ServeResponse
 
 log = logging.getLogger("awsrec.serve")
+# Served by the Lambda model, not the admin API: /_awsrec/apigw/FUNCTION/any/path?q=1
+APIGW_PREFIX = "/_awsrec/apigw/"
 
 
 class App:
@@ -43,6 +47,9 @@ class App:
         start = time.perf_counter()
         inc = incoming(scope)
         receiver = Receiver(receive)
+        if inc.path.startswith(APIGW_PREFIX):
+            await self._apigw(inc, receiver, send)
+            return
         if inc.path.startswith(PREFIX):
             await receiver.drain()
             await send_response(send, self.admin.handle(inc))
@@ -58,6 +65,21 @@ class App:
         self.journal.add(
             served.service, served.operation, resp.status, served.source, resp.outcome, ms
         )
+
+    async def _apigw(self, inc: Incoming, receiver: Receiver, send: Send) -> None:
+        """Seam for the Lambda model's API Gateway v1 front (replayer.state.lambda_.apigw)."""
+        front = getattr(self.pipeline.world.model("lambda"), "apigw", None)
+        try:
+            body = await Body(receiver).read()
+            resp = await front(inc, body) if front is not None else None
+        except ClientDisconnectedError:
+            return
+        except Exception:  # the server's top level: keep serving
+            log.exception("API Gateway front failed for %s %s", inc.method, inc.raw_path)
+            resp = ServeResponse(500, [("Content-Type", "application/json")], b'{"message":null}')
+        if resp is None:
+            resp = ServeResponse(404, [("Content-Type", "application/json")], b'{"message":null}')
+        await send_response(send, resp, head=inc.method == "HEAD")
 
 
 def create_app(config: ServeConfig) -> App:

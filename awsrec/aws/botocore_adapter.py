@@ -1,14 +1,15 @@
-"""The one place that touches botocore internals: service models, serializers, parsers, signers."""
+"""The one place that touches botocore: its model files, serializers, parsers and signers."""
 
 from __future__ import annotations
 
 import functools
+import gzip
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-from botocore.exceptions import BotoCoreError
-from botocore.loaders import create_loader
-from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 from awsrec.errors import AwsrecError
 
@@ -17,81 +18,243 @@ class BotocoreAdapterError(AwsrecError):
     """botocore could not do what awsrec asked of it (unknown service, bad parameters...)."""
 
 
-# Only botocore's loader and model are imported up front: `awsrec serve` must start fast and
-# small, and botocore.session/auth/parsers (with awscrt) cost ~0.45 s and ~40 MB. The rest is
-# imported inside the functions that need it.
+# `awsrec serve` must start fast and small: importing botocore.loaders or botocore.model pulls
+# botocore.utils -> awscrt, urllib3, OpenSSL and cryptography (~0.2-0.5 s, ~40 MB). So what the
+# serve path needs (operation matchers, error statuses, metadata) is compiled from the model
+# JSON files read directly, into the compact `ServiceFacts`; botocore.model, serializers,
+# parsers and signers are imported only inside the functions that need them (record, diff,
+# tests).
+
+# --- model files, found as botocore's Loader finds them ---------------------------------------
 
 
-@functools.cache
-def _loader() -> Any:
-    return create_loader()
+def _search_paths() -> list[Path]:
+    """AWS_DATA_PATH entries, then ~/.aws/models, then botocore's own data directory.
 
-
-@functools.cache
-def service_model(service: str) -> ServiceModel:
-    """The botocore model of `service` at its latest API version (cached).
-
-    Built from botocore's loader, as `Session.get_service_model` does, but never taken from a
-    client: a client's event handlers rewrite S3 URIs in place on the shared model objects.
+    The order of botocore.loaders.Loader with a session's `data_path` (AWS_DATA_PATH).
     """
+    import botocore  # the package's __init__ only: logging, os, re
+
+    paths = [
+        Path(os.path.expanduser(os.path.expandvars(p)))
+        for p in os.environ.get("AWS_DATA_PATH", "").split(os.pathsep)
+        if p
+    ]
+    paths.append(Path.home() / ".aws" / "models")
+    paths.append(Path(botocore.__file__).parent / "data")
+    return [p for p in paths if p.is_dir()]
+
+
+def _json_file(base: Path) -> Path | None:
+    """`base`.json or `base`.json.gz, as botocore's JSONFileLoader tries them."""
+    for ext in (".json", ".json.gz"):
+        path = base.with_name(base.name + ext)
+        if path.is_file():
+            return path
+    return None
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    raw = path.read_bytes()
+    if path.suffix == ".gz":
+        raw = gzip.decompress(raw)
+    doc = json.loads(raw)
+    if not isinstance(doc, dict):
+        raise BotocoreAdapterError(f"{path} is not a JSON object")
+    return doc
+
+
+def model_file(service: str) -> Path:
+    """The service-2 model file of `service` at its latest API version, as botocore picks it.
+
+    The latest version is the greatest across all search paths; the file is taken from the
+    first search path that has it.
+    """
+    roots = _search_paths()
+    versions = {
+        version.name
+        for root in roots
+        if (root / service).is_dir()
+        for version in (root / service).iterdir()
+        if _json_file(version / "service-2") is not None
+    }
+    if not versions:
+        raise BotocoreAdapterError(f"unknown AWS service {service!r}")
+    latest = max(versions)
+    for root in roots:
+        found = _json_file(root / service / latest / "service-2")
+        if found is not None:
+            return found
+    raise BotocoreAdapterError(f"unknown AWS service {service!r}")  # pragma: no cover
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
+    # botocore.utils.deep_merge: dicts merge recursively, anything else replaces.
+    for key, value in extra.items():
+        if isinstance(base.get(key), dict) and isinstance(value, dict):
+            _deep_merge(base[key], value)
+        else:
+            base[key] = value
+
+
+def raw_service_model(service: str) -> dict[str, Any]:
+    """The service model as botocore's loader returns it: service-2 plus its sdk-extras merge.
+
+    A fresh dict on every call (the caller may keep or change it).
+    """
+    path = model_file(service)
+    model = _read_json(path)
+    version = path.parent.name
+    for root in _search_paths():
+        extras = _json_file(root / service / version / "service-2.sdk-extras")
+        if extras is not None:
+            merge = _read_json(extras).get("merge")
+            if isinstance(merge, dict):
+                _deep_merge(model, merge)
+            break
+    return model
+
+
+# --- compact facts for the serve path ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OperationFacts:
+    """What identifying and answering an operation needs from its model."""
+
+    method: str
+    request_uri: str
+    deprecated: bool
+    unsigned: bool
+    static_context: dict[str, Any]
+    # Input members bound outside the body: (member, location, wire name, required).
+    bindings: tuple[tuple[str, str, str, bool], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceFacts:
+    """A service model reduced to what awsrec.aws needs; a few KB instead of a few MB."""
+
+    metadata: dict[str, Any]
+    operations: dict[str, OperationFacts]
+    error_statuses: dict[str, int]
+    error_members: dict[str, list[str]]
+
+
+def _bindings(shapes: dict[str, Any], op: dict[str, Any]) -> tuple[tuple[str, str, str, bool], ...]:
+    ref = op.get("input")
+    if not ref:
+        return ()
+    shape = shapes[ref["shape"]]
+    required = set(shape.get("required", ()))
+    out = []
+    for name, member in shape.get("members", {}).items():
+        # The member reference's traits override the target shape's, as botocore merges them.
+        target = shapes.get(member.get("shape", ""), {})
+        location = member.get("location", target.get("location"))
+        if location in ("uri", "querystring", "header"):
+            wire = member.get("locationName", target.get("locationName", name))
+            out.append((name, str(location), str(wire), name in required))
+    return tuple(out)
+
+
+def _operation_facts(shapes: dict[str, Any], op: dict[str, Any]) -> OperationFacts:
+    http = op.get("http", {})
+    return OperationFacts(
+        method=str(http.get("method", "POST")),
+        request_uri=str(http.get("requestUri", "/")),
+        deprecated=bool(op.get("deprecated", False)),
+        # botocore's OperationModel.auth_type, or the smithy auth trait saying "no auth".
+        unsigned=op.get("authtype") == "none" or op.get("auth") == ["smithy.api#noAuth"],
+        static_context={k: v.get("value") for k, v in op.get("staticContextParams", {}).items()},
+        bindings=_bindings(shapes, op),
+    )
+
+
+def compile_facts(model: dict[str, Any]) -> ServiceFacts:
+    """ServiceFacts of a raw service model (see `raw_service_model`)."""
+    shapes: dict[str, Any] = model.get("shapes", {})
+    statuses: dict[str, int] = {}
+    members: dict[str, list[str]] = {}
+    for name, shape in shapes.items():
+        if not shape.get("exception", False):
+            continue
+        # Errors are keyed by shape name and by the code AWS sends, when the model says.
+        error = shape.get("error", {})
+        codes = [name] + ([str(error["code"])] if error.get("code") else [])
+        for code in codes:
+            members[code] = list(shape.get("members", {}))
+            if error.get("httpStatusCode") is not None:
+                statuses[code] = int(error["httpStatusCode"])
+    operations = {
+        name: _operation_facts(shapes, op) for name, op in model.get("operations", {}).items()
+    }
+    return ServiceFacts(dict(model.get("metadata", {})), operations, statuses, members)
+
+
+@functools.cache
+def service_facts(service: str) -> ServiceFacts:
+    """The compact facts of `service`'s latest model (cached; the raw model is not kept)."""
+    return compile_facts(raw_service_model(service))
+
+
+def _op(service: str, operation: str) -> OperationFacts:
     try:
-        return ServiceModel(_loader().load_service_model(service, "service-2"), service)
-    except BotoCoreError as e:
-        raise BotocoreAdapterError(f"unknown AWS service {service!r}") from e
+        return service_facts(service).operations[operation]
+    except KeyError:
+        raise BotocoreAdapterError(f"unknown {service} operation {operation!r}") from None
 
 
 def operation_names(service: str) -> list[str]:
-    """Every operation name of the service's model, as AWS writes them."""
-    return list(service_model(service).operation_names)
-
-
-def operation_model(service: str, operation: str) -> OperationModel:
-    """The botocore operation model; raises BotocoreAdapterError for an unknown operation."""
-    try:
-        return service_model(service).operation_model(operation)
-    except Exception as e:  # botocore raises OperationNotFoundError (not a BotoCoreError)
-        raise BotocoreAdapterError(f"unknown {service} operation {operation!r}") from e
+    """Every operation name of the service's model, as AWS writes them, in model order."""
+    return list(service_facts(service).operations)
 
 
 def protocol(service: str) -> str:
     """The wire protocol the model declares ("rest-xml", "json", "rest-json", "query")."""
-    return str(service_model(service).protocol)
+    return str(service_facts(service).metadata["protocol"])
 
 
 def metadata(service: str) -> dict[str, Any]:
     """The model's metadata block (targetPrefix, signingName, jsonVersion, xmlNamespace...)."""
-    return dict(service_model(service).metadata)
+    return dict(service_facts(service).metadata)
 
 
 def signing_name(service: str) -> str:
-    """The SigV4 credential-scope service name of `service`."""
-    return str(service_model(service).signing_name)
+    """The SigV4 credential-scope service name (the endpoint prefix when the model has none)."""
+    meta = service_facts(service).metadata
+    return str(meta.get("signingName") or meta["endpointPrefix"])
 
 
-@functools.cache
 def error_statuses(service: str) -> dict[str, int]:
     """Error code -> HTTP status, from the model's error shapes (code as AWS sends it)."""
-    out: dict[str, int] = {}
-    for shape in service_model(service).error_shapes:
-        status = shape.metadata.get("error", {}).get("httpStatusCode")
-        if status is None:
-            continue
-        out[shape.name] = int(status)
-        code = shape.metadata.get("error", {}).get("code")
-        if code:
-            out[str(code)] = int(status)
-    return out
+    return service_facts(service).error_statuses
+
+
+def error_members(service: str) -> dict[str, list[str]]:
+    """Error code -> member names of its error shape, in model order (code as AWS sends it)."""
+    return service_facts(service).error_members
 
 
 def http_binding(service: str, operation: str) -> tuple[str, str]:
     """(HTTP method, requestUri template) of an operation, e.g. ("GET", "/{Bucket}?list-type=2")."""
-    http = operation_model(service, operation).http
-    return str(http.get("method", "POST")), str(http.get("requestUri", "/"))
+    op = _op(service, operation)
+    return op.method, op.request_uri
 
 
 def is_deprecated(service: str, operation: str) -> bool:
     """Whether the model marks the operation deprecated."""
-    return bool(operation_model(service, operation).deprecated)
+    return _op(service, operation).deprecated
+
+
+def is_unsigned(service: str, operation: str) -> bool:
+    """Whether the model says the operation is sent without a signature (smithy noAuth)."""
+    return _op(service, operation).unsigned
+
+
+def static_context_params(service: str, operation: str) -> dict[str, Any]:
+    """The operation's staticContextParams (e.g. UseS3ExpressControlEndpoint), name -> value."""
+    return dict(_op(service, operation).static_context)
 
 
 def input_bindings(service: str, operation: str) -> list[tuple[str, str, str, bool]]:
@@ -99,17 +262,29 @@ def input_bindings(service: str, operation: str) -> list[tuple[str, str, str, bo
 
     location is "uri", "querystring" or "header"; wire name is the name on the wire.
     """
-    shape = operation_model(service, operation).input_shape
-    if shape is None:
-        return []
-    required = set(shape.required_members)
-    out: list[tuple[str, str, str, bool]] = []
-    for name, member in shape.members.items():
-        location = member.serialization.get("location")
-        if location in ("uri", "querystring", "header"):
-            wire = member.serialization.get("name", name)
-            out.append((name, location, str(wire), name in required))
-    return out
+    return list(_op(service, operation).bindings)
+
+
+# --- botocore's own model objects, for serializing, parsing and signing -----------------------
+
+
+@functools.cache
+def service_model(service: str) -> Any:
+    """The botocore ServiceModel of `service` at its latest API version (cached).
+
+    Built from the same model file as `service_facts`, as `Session.get_service_model` does,
+    but never taken from a client: a client's event handlers rewrite S3 URIs in place on the
+    shared model objects.
+    """
+    from botocore.model import ServiceModel
+
+    return ServiceModel(raw_service_model(service), service)
+
+
+def operation_model(service: str, operation: str) -> Any:
+    """The botocore operation model; raises BotocoreAdapterError for an unknown operation."""
+    _op(service, operation)
+    return service_model(service).operation_model(operation)
 
 
 def serialize_request(service: str, operation: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -187,10 +362,9 @@ def example_params(service: str, operation: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _example(shape: Shape, name: str, depth: int) -> Any:
+def _example(shape: Any, name: str, depth: int) -> Any:
     kind = shape.type_name
     if kind == "structure":
-        assert isinstance(shape, StructureShape)
         if getattr(shape, "is_tagged_union", False) and shape.members:
             # A tagged union takes exactly one member.
             first = next(iter(shape.members))
@@ -217,7 +391,7 @@ def _example(shape: Shape, name: str, depth: int) -> Any:
     return _example_string(shape, name)
 
 
-def _example_string(shape: Shape, name: str) -> str:
+def _example_string(shape: Any, name: str) -> str:
     enum = shape.metadata.get("enum")
     if enum:
         return str(enum[0])
@@ -325,28 +499,3 @@ def sigv4_signature(
     canonical = signer.canonical_request(request)
     string_to_sign = signer.string_to_sign(request, canonical)
     return str(signer.signature(string_to_sign, request))
-
-
-def static_context_params(service: str, operation: str) -> dict[str, Any]:
-    """The operation's staticContextParams (e.g. UseS3ExpressControlEndpoint), name -> value."""
-    op = operation_model(service, operation)
-    return {p.name: p.value for p in op.static_context_parameters}
-
-
-@functools.cache
-def error_members(service: str) -> dict[str, list[str]]:
-    """Error code -> member names of its error shape, in model order (code as AWS sends it)."""
-    out: dict[str, list[str]] = {}
-    for shape in service_model(service).error_shapes:
-        members = list(shape.members)
-        out[shape.name] = members
-        code = shape.metadata.get("error", {}).get("code")
-        if code:
-            out[str(code)] = members
-    return out
-
-
-def is_unsigned(service: str, operation: str) -> bool:
-    """Whether the model says the operation is sent without a signature (smithy noAuth)."""
-    op = operation_model(service, operation)
-    return op.auth_type == "none" or list(getattr(op, "auth", None) or []) == ["smithy.api#noAuth"]

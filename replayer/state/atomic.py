@@ -6,9 +6,9 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 
 def _fsync_dir(path: Path) -> None:
@@ -19,16 +19,14 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> int:
-    """Write `chunks` to a temp file beside `path`, fsync, then rename over it. Returns size."""
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[BinaryIO]:
+    """A temp file beside `path`; on success it is fsynced and renamed over `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    size = 0
     try:
         with os.fdopen(fd, "wb") as f:
-            for chunk in chunks:
-                f.write(chunk)
-                size += len(chunk)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -37,27 +35,25 @@ def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> int:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> int:
+    """Write `chunks` to a temp file beside `path`, fsync, then rename over it. Returns size."""
+    size = 0
+    with _replacing(path) as f:
+        for chunk in chunks:
+            f.write(chunk)
+            size += len(chunk)
     return size
 
 
 async def atomic_write_stream(path: Path, chunks: AsyncIterator[bytes]) -> int:
     """Async variant of `atomic_write_chunks` for streamed request bodies."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     size = 0
-    try:
-        with os.fdopen(fd, "wb") as f:
-            async for chunk in chunks:
-                f.write(chunk)
-                size += len(chunk)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with _replacing(path) as f:
+        async for chunk in chunks:
+            f.write(chunk)
+            size += len(chunk)
     return size
 
 

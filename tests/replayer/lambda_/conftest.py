@@ -72,7 +72,9 @@ def create(lam: Any) -> Create:
     return make
 
 
-def invoke(lam: Any, name: str = "fn", payload: Any = None, **more: Any) -> tuple[dict[str, Any], Any]:
+def invoke(
+    lam: Any, name: str = "fn", payload: Any = None, **more: Any
+) -> tuple[dict[str, Any], Any]:
     """(response metadata, decoded JSON payload) of a real Invoke."""
     body = json.dumps(payload if payload is not None else {}).encode()
     resp = lam.invoke(FunctionName=name, Payload=body, **more)
@@ -82,4 +84,8 @@ def invoke(lam: Any, name: str = "fn", payload: Any = None, **more: Any) -> tupl
 
 def error_of(exc: Any) -> tuple[str, str, int]:
     r = exc.value.response
-    return r["Error"]["Code"], r["Error"].get("Message", ""), r["ResponseMetadata"]["HTTPStatusCode"]
+    return (
+        r["Error"]["Code"],
+        r["Error"].get("Message", ""),
+        r["ResponseMetadata"]["HTTPStatusCode"],
+    )

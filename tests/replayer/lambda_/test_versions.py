@@ -71,7 +71,11 @@ def test_alias_lifecycle_and_errors(lam: Any, create: Create) -> None:
     assert alias["AliasArn"] == f"{ARN}:fn:live"
     with pytest.raises(ClientError) as exc:
         lam.create_alias(FunctionName="fn", Name="live", FunctionVersion="1")
-    assert error_of(exc) == ("ResourceConflictException", f"Alias already exists: {ARN}:fn:live", 409)
+    assert error_of(exc) == (
+        "ResourceConflictException",
+        f"Alias already exists: {ARN}:fn:live",
+        409,
+    )
     with pytest.raises(ClientError) as exc:
         lam.create_alias(FunctionName="fn", Name="bad", FunctionVersion="9")
     assert error_of(exc)[0] == "ResourceNotFoundException"

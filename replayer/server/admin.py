@@ -1,4 +1,4 @@
-"""The admin API under /_awsrec/: health, reset, state, journal, unmatched."""
+"""The admin API under /_awsrec/: health, reset, state, journal, unmatched, faults."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import awsrec
 from replayer.server.asgi import Incoming
 from replayer.server.config import ServeConfig
+from replayer.server.faults import faults_route
 from replayer.server.journal import Journal
 from replayer.server.pipeline import Pipeline
 from replayer.state.base import ServeResponse
@@ -45,12 +46,15 @@ class Admin:
             return hmac.compare_digest(given.encode(), token.encode())
         return inc.client.startswith(_LOOPBACK) or inc.client == "localhost"
 
-    def handle(self, inc: Incoming) -> ServeResponse:
+    def handle(self, inc: Incoming, body: bytes = b"") -> ServeResponse:
         if not self.allowed(inc):
             return _json(
                 403, {"error": "admin API is for loopback clients or x-awsrec-admin-token"}
             )
         name = inc.path[len(PREFIX) :].strip("/")
+        if name == "faults" or name.startswith("faults/"):
+            rest = name[len("faults/") :] if "/" in name else ""
+            return _json(*faults_route(self.pipeline.faults, inc.method, rest, body))
         route = self.routes.get((inc.method, name))
         if route is None:
             known = sorted(f"{m} {PREFIX}{n}" for m, n in self.routes)

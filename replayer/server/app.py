@@ -51,19 +51,28 @@ class App:
             await self._apigw(inc, receiver, send)
             return
         if inc.path.startswith(PREFIX):
-            await receiver.drain()
-            await send_response(send, self.admin.handle(inc))
+            try:
+                body = b"".join([chunk async for chunk in Body(receiver).chunks()])
+            except ClientDisconnectedError:
+                return
+            await send_response(send, self.admin.handle(inc, body))
             return
         try:
             served = await self.pipeline.serve(inc, receiver)
             await receiver.drain()
         except ClientDisconnectedError:
             return
-        await send_response(send, served.response, head=inc.method == "HEAD")
+        head = inc.method == "HEAD"
+        injection = served.injection
+        if injection is not None and injection.on_wire:
+            await injection.send(send, receive, served.response, head)
+        else:
+            await send_response(send, served.response, head=head)
         ms = (time.perf_counter() - start) * 1000.0
         resp = served.response
+        faults = tuple(injection.rule_ids) if injection is not None else ()
         self.journal.add(
-            served.service, served.operation, resp.status, served.source, resp.outcome, ms
+            served.service, served.operation, resp.status, served.source, resp.outcome, ms, faults
         )
 
     async def _apigw(self, inc: Incoming, receiver: Receiver, send: Send) -> None:

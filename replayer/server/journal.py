@@ -18,6 +18,7 @@ class Entry:
     source: str  # "recording", "model", "opaque", "admin", "error", "fault"
     outcome: str  # "ok" or the AWS error code
     ms: float
+    faults: tuple[str, ...] = ()  # ids of the fault rules that fired on this request
 
 
 class Journal:
@@ -28,10 +29,18 @@ class Journal:
         self._seq = 0
 
     def add(
-        self, service: str, operation: str, status: int, source: str, outcome: str, ms: float
+        self,
+        service: str,
+        operation: str,
+        status: int,
+        source: str,
+        outcome: str,
+        ms: float,
+        faults: tuple[str, ...] = (),
     ) -> None:
         self._seq += 1
-        self._entries.append(Entry(self._seq, service, operation, status, source, outcome, ms))
+        entry = Entry(self._seq, service, operation, status, source, outcome, ms, faults)
+        self._entries.append(entry)
 
     def dump(self) -> list[dict[str, Any]]:
         return [asdict(e) for e in self._entries]

@@ -11,7 +11,7 @@ from replayer.server import awsapi
 from replayer.server.asgi import Incoming, Receiver
 from replayer.server.config import ServeConfig
 from replayer.server.conform import Conformer
-from replayer.server.faults import Faults
+from replayer.server.faults import Faults, Injection
 from replayer.server.ids import HttpDate, request_ids
 from replayer.server.opaque import OpaqueReplay
 from replayer.server.recordings import Recordings
@@ -31,6 +31,7 @@ class Served:
     service: str
     operation: str
     source: str
+    injection: Injection | None = None  # faults that also shape how the response is sent
 
 
 class Pipeline:
@@ -53,6 +54,7 @@ class Pipeline:
 
     def reset(self) -> None:
         self.world.reset()
+        self.faults.reset()
         self.opaque.reset()
         if self.strict is not None:
             self.strict.reset()
@@ -140,13 +142,28 @@ class Pipeline:
         return answer
 
     async def _answer(self, request: ServeRequest, body: bytes | None) -> Served:
+        injection = self.faults.decide(request, body)
+        if injection is None:
+            return await self._respond(request, body)
+        service, operation = request.service, request.operation
+        fault = injection.before(request, body)
+        if fault is not None:
+            return Served(self._dated(fault, request), service, operation, "fault", injection)
+        try:
+            served = await self._respond(request, body)
+        except awsapi.AwsError as err:  # still send it through the connection-level faults
+            host_id = str(request.flags["host_id"])
+            resp = self.error(service, request.request_id, host_id, err, request.method == "HEAD")
+            served = Served(resp, service, operation, "error")
+        served.response = injection.after(served.response)
+        served.injection = injection
+        return served
+
+    async def _respond(self, request: ServeRequest, body: bytes | None) -> Served:
         service, operation = request.service, request.operation
         if service == "sts" and operation == "GetCallerIdentity":
             resp = get_caller_identity(self.config.account, request.request_id)
             return Served(self._dated(resp, request), service, operation, "model")
-        fault = self.faults.apply(request)
-        if fault is not None:
-            return Served(self._dated(fault, request), service, operation, "fault")
         model = self.world.handler_for(service, operation)
         if self.strict is not None:
             resp, source = await self.strict.answer(request, model, self.conformer, self.error)

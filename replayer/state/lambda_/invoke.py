@@ -37,6 +37,7 @@ class InvokeOps(PolicyOps):
     pool: Pool | None = None
     code_cache: CodeCache | None = None
     recorded_invokes: RecordedInvokes
+    region: str
     _background: set[asyncio.Future[Outcome]]
 
     def retire(self, name: str) -> None:
@@ -46,6 +47,7 @@ class InvokeOps(PolicyOps):
     @handles("Invoke")
     async def invoke(self, request: ServeRequest) -> ServeResponse:
         target = self.target(request)
+        self.region = request.region  # the API Gateway front runs in the clients' region
         kind = request.headers.get("X-Amz-Invocation-Type") or "RequestResponse"
         if kind not in _TYPES:
             raise AwsError(

@@ -123,13 +123,11 @@ def test_init_error_in_module_code(lam: Any, create: Create) -> None:
 
 
 def test_worker_crash_does_not_take_the_server_down(lam: Any, create: Create) -> None:
-    create(
-        "fn",
-        source="import os\ndef handler(e, c):\n    if e.get('die'):\n        os._exit(3)\n    return 'ok'\n",
-    )
+    source = "import os\ndef handler(e, c):\n    if e.get('die'):\n        os._exit(3)\n    return 1\n"
+    create("fn", source=source)
     resp = lam.invoke(FunctionName="fn", Payload=b'{"die": true}')
     doc = json.loads(resp["Payload"].read())
     assert resp["FunctionError"] == "Unhandled"
     assert doc["errorType"] == "Runtime.ExitError"
     assert doc["errorMessage"].endswith("Error: Runtime exited with error: exit status 3")
-    assert invoke(lam, "fn")[1] == "ok"
+    assert invoke(lam, "fn")[1] == 1

@@ -36,7 +36,8 @@ def test_handler_sees_awss_context_and_environment(lam: Any, create: Create, ser
     assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "us-east-1"
     assert env["AWS_LAMBDA_RUNTIME_API"].startswith("127.0.0.1:")
     assert env["LAMBDA_TASK_ROOT"]
-    assert env["AWS_ACCESS_KEY_ID"] and env["AWS_SESSION_TOKEN"]
+    assert env["AWS_ACCESS_KEY_ID"]
+    assert env["AWS_SESSION_TOKEN"]
 
 
 def test_warm_reuse_and_recycle_on_change(lam: Any, create: Create) -> None:

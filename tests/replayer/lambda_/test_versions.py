@@ -11,7 +11,10 @@ from botocore.exceptions import ClientError
 from tests.replayer.lambda_.conftest import Create, error_of, invoke, zipped
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function"
-V = "def handler(e, c):\n    return {'v': %d, 'version': c.function_version, 'arn': c.invoked_function_arn}\n"
+V = (
+    "def handler(e, c):\n"
+    "    return {'v': %d, 'version': c.function_version, 'arn': c.invoked_function_arn}\n"
+)
 
 
 def _two_versions(lam: Any, create: Create) -> None:

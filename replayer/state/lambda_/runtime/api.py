@@ -96,8 +96,8 @@ class RuntimeApiServer:
                 resp = await self.route(req)
                 writer.write(_encode(resp))
                 await writer.drain()
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
+            pass  # the worker went away, or the server is stopping
         finally:
             self._conns.discard(writer)
             writer.close()

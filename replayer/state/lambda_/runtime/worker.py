@@ -199,6 +199,9 @@ class Worker:
             status = "timeout"
         elif kind in ("init_error", "exit"):
             status = "error" + (f"\tError Type: {error_type}" if error_type else "")
+        # On AWS the runtime logs through the telemetry channel, where a multi-line record
+        # (an error and its traceback) keeps its lines; on a plain stdout it joins them with \r.
+        out = out.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         report = logs.report_line(rid, ms, self.spec.memory, self._max_memory(), init, status)
         return logs.start_line(rid, self.spec.version) + out + logs.end_line(rid) + report
 

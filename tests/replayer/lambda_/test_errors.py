@@ -123,7 +123,7 @@ def test_init_error_in_module_code(lam: Any, create: Create) -> None:
 
 
 def test_worker_crash_does_not_take_the_server_down(lam: Any, create: Create) -> None:
-    source = "import os\ndef handler(e, c):\n    if e.get('die'):\n        os._exit(3)\n    return 1\n"
+    source = "import os\ndef handler(e, c):\n    return os._exit(3) if e.get('die') else 1\n"
     create("fn", source=source)
     resp = lam.invoke(FunctionName="fn", Payload=b'{"die": true}')
     doc = json.loads(resp["Payload"].read())

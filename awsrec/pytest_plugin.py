@@ -1,1 +1,0 @@
-"""pytest plugin: fixtures and --awsrec-* options (record and replay per test)."""

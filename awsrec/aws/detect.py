@@ -37,6 +37,19 @@ def _scope_services() -> dict[str, str]:
     return out
 
 
+def _service_of_scope(name: str) -> str | None:
+    """Our service for a credential-scope service name.
+
+    A scope naming a service that signs under its own name is answered from that one model,
+    so a server that only sees S3 never loads the other three models.
+    """
+    if name in _SCOPE_ALIASES:
+        return _SCOPE_ALIASES[name]
+    if name in SERVICES and botocore_adapter.signing_name(name) == name:
+        return name
+    return _scope_services().get(name)
+
+
 @functools.cache
 def _dynamodb_target_prefix() -> str:
     return str(botocore_adapter.metadata("dynamodb").get("targetPrefix", "DynamoDB_20120810"))
@@ -71,7 +84,7 @@ def detect_service(
     """
     info = parse_sigv4(headers, query)
     if info is not None:
-        return _scope_services().get(info.service)
+        return _service_of_scope(info.service)
     target = _header(headers, "X-Amz-Target")
     if target is not None:
         prefix = target.partition(".")[0]

@@ -51,6 +51,7 @@ def uvicorn_server(app: App, config: ServeConfig) -> uvicorn.Server:
         http="httptools",
         loop=_loop(),
         lifespan="off",
+        ws="none",  # AWS APIs are plain HTTP; loading websockets costs ~20 ms at start
         access_log=False,
         log_level="debug" if config.debug else "warning",
         server_header=False,  # the recorded form decides Server (e.g. AmazonS3)

@@ -1,0 +1,1 @@
+"""S3 scenarios: buckets, objects, ranges, conditions, listing, multipart, checksums, copy."""

@@ -40,10 +40,14 @@ class Pacer:
 
     async def account(self, n: int) -> None:
         """Count `n` bytes just moved, then wait until the rate allows the next ones."""
+        self.sent += n
+        await self.ready()
+
+    async def ready(self) -> None:
+        """Wait until the bytes counted so far have had their time on the link."""
         loop = asyncio.get_running_loop()
         if self.start is None:
             self.start = loop.time()
-        self.sent += n
         wait = self.start + self.sent / self.rate - loop.time()
         if wait > 0:
             await asyncio.sleep(wait)
@@ -116,10 +120,13 @@ async def send_response(
                 await send({"type": "http.response.body", "body": part, "more_body": True})
             await end_connection(send, receive, reset=cut is not None and cut.reset)
             return
+        if pacer is not None:
+            # Wait before a piece rather than after it: the last byte leaves on time and the
+            # response completes with it.
+            await pacer.ready()
+            pacer.sent += len(piece)
         await send({"type": "http.response.body", "body": piece, "more_body": True})
         sent += len(piece)
-        if pacer is not None:
-            await pacer.account(len(piece))
     if cut is not None and cut.reset:
         await end_connection(send, receive, reset=True)
         return

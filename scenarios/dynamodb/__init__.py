@@ -1,0 +1,1 @@
+"""DynamoDB scenarios: conditions, updates, validation, queries, batches, transactions, numbers."""

@@ -57,9 +57,7 @@ def test_post_json_gets_default_ids_after_existing_rules(faulty: Faulty) -> None
     assert (status, added["added"]) == (200, ["rule-2"])
     status, again = post(server.url, json.dumps([{"id": "rule-2", "do": {"delay": 1}}]))
     assert status == 400
-    assert again["error"] == (
-        "POST /_awsrec/faults:1: rules[0].id: duplicate rule id 'rule-2'"
-    )
+    assert again["error"] == ("POST /_awsrec/faults:1: rules[0].id: duplicate rule id 'rule-2'")
 
 
 def test_post_bad_rules_is_400_with_line_and_field(serve_factory: ServeFactory) -> None:

@@ -38,7 +38,8 @@ def test_good_file_loads_with_defaults(tmp_path: Path) -> None:
     rules = load_rules(write(tmp_path, GOOD))
     assert rules.seed == 42
     assert [r.id for r in rules.rules] == ["slow-puts", "rule-2", "rule-3"]
-    assert rules.rules[0].do.error is not None and rules.rules[0].do.error.retry_after == 1
+    assert rules.rules[0].do.error is not None
+    assert rules.rules[0].do.error.retry_after == 1
     assert rules.rules[2].do.cut == Cut(1024, reset=True)
     assert rules.rules[2].do.delay == Delay(50.0, "lognormal", 0.0, 0.3)
 

@@ -58,9 +58,7 @@ def test_truncate_is_an_orderly_close_short_of_content_length(cuts: str) -> None
     response = s3.get_object(Bucket="bkt", Key="trunc")
     with pytest.raises(ResponseStreamingError) as caught:
         response["Body"].read()
-    assert f"IncompleteRead(1000 bytes read, {len(BODY) - 1000} more expected)" in str(
-        caught.value
-    )
+    assert f"IncompleteRead(1000 bytes read, {len(BODY) - 1000} more expected)" in str(caught.value)
 
 
 def test_reset_before_headers_is_retried_by_boto3(cuts: str) -> None:

@@ -116,6 +116,14 @@ def serve(
         Optional[str],  # noqa: UP045
         typer.Option(help="Require x-awsrec-admin-token on /_awsrec/ (any client address)."),
     ] = None,
+    auth: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="sigv4: verify request signatures against --credentials."),
+    ] = None,
+    credentials: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Shared-credentials INI file of the access keys --auth accepts."),
+    ] = None,
 ) -> int:
     """Serve cassettes statefully on one local port (default 127.0.0.1:4566)."""
     from replayer.server.config import ServeConfig
@@ -131,6 +139,8 @@ def serve(
         account=account,
         region=region,
         admin_token=admin_token,
+        auth=auth,
+        credentials_file=credentials,
         debug=_state["debug"],
     )
     return run_serve(config)

@@ -21,6 +21,9 @@ class ServeConfig:
     account: str = "000000000000"
     region: str = "us-east-1"
     admin_token: str | None = None
+    # `--auth sigv4 --credentials FILE`: verify request signatures (replayer.server.auth).
+    auth: str | None = None
+    credentials_file: Path | None = None
     debug: bool = False
     # Service -> "module:Class" overrides of replayer.state.base.MODEL_PATHS (plug-in models).
     models: dict[str, str] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from urllib.parse import unquote
 
 from replayer.server import awsapi
 from replayer.server.asgi import Incoming, Receiver
+from replayer.server.auth import SigV4Verifier
 from replayer.server.config import ServeConfig
 from replayer.server.conform import Conformer
 from replayer.server.faults import Faults, Injection
@@ -51,6 +52,7 @@ class Pipeline:
         self.conformer = Conformer(recordings)
         self.opaque = OpaqueReplay(recordings)
         self.strict = StrictMatcher(recordings) if config.strict else None
+        self.auth = SigV4Verifier.from_settings(config.auth, config.credentials_file)
 
     def reset(self) -> None:
         self.world.reset()
@@ -82,10 +84,14 @@ class Pipeline:
                 "awsrec could not tell which AWS service this request is for.",
                 400,
             )
+            if self.auth is not None:  # an unsigned request names no service either
+                err = self.auth.unidentified()
             return Served(self.error("s3", req_id, host_id, err, False), "?", "?", "error")
         req_id, host_id = request_ids(service)
         head = inc.method == "HEAD"
         try:
+            if self.auth is not None:
+                early = await self.auth.check(inc, service, early, receiver)
             return await self._serve_service(
                 inc, receiver, early, (service, region), (req_id, host_id)
             )

@@ -1,0 +1,1 @@
+"""Lambda scenarios: function lifecycle and conflicts, versions/aliases/permissions, Invoke."""

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from awsrec.errors import AwsrecError, NotBuiltError
+from awsrec.errors import AwsrecError, NotBuiltError, UsageError
+
+if TYPE_CHECKING:
+    from recorder.session import RecordOptions
 
 app = typer.Typer(
     name="awsrec",
@@ -70,6 +73,22 @@ def record(
         bool, typer.Option(help="Run CMD twice and propose rules for values that differ.")
     ] = False,
     port: Annotated[int, typer.Option(help="Listen port (0: a free one).")] = 0,
+    scenarios: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--scenarios",
+            help="Record built-in scenarios instead of CMD: SERVICE[:TAG][,...] or all; "
+            "one cassette per scenario under --out.",
+        ),
+    ] = None,
+    skip: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="With --scenarios: leave out these tags/features (multipart,...)."),
+    ] = None,
+    seed: Annotated[
+        Optional[int],  # noqa: UP045
+        typer.Option(help="With --scenarios: seed of the generated parameters."),
+    ] = None,
 ) -> int:
     """Record SDK traffic to AWS (or --upstream) into a cassette."""
     from recorder.session import RecordOptions, run
@@ -84,11 +103,35 @@ def record(
         only_aws=only_aws,
         port=port,
     )
+    if scenarios is not None or skip is not None or seed is not None:
+        return _record_scenarios(opts, command, scenarios, skip, seed)
     if learn_noise:
         from recorder.learn import learn
 
         return learn(opts, command or [])
     return run(opts, command or None)
+
+
+def _record_scenarios(
+    opts: RecordOptions, command: list[str] | None, selection: str | None,
+    skip: str | None, seed: int | None,
+) -> int:  # fmt: skip
+    from dataclasses import replace
+
+    from recorder.session import run
+    from scenarios.record import scenario_workload
+    from scenarios.registry import parse_skip, select
+    from scenarios.runner import DEFAULT_SEED
+
+    if not selection:
+        raise UsageError("--skip and --seed go with --scenarios SERVICE[:TAG][,...]")
+    if command:
+        raise UsageError("--scenarios records the built-in scenarios; give no CMD with it")
+    chosen = select(selection, parse_skip(skip))
+    if not chosen:
+        raise UsageError(f"no scenario matches --scenarios {selection} (after --skip)")
+    workload = scenario_workload(chosen, DEFAULT_SEED if seed is None else seed, opts.upstream)
+    return run(replace(opts, split_by="header"), None, workload)
 
 
 @app.command()
@@ -232,9 +275,28 @@ def show(
 
 
 @app.command()
-def scenarios() -> None:
-    """List or run the built-in contract scenarios."""
-    _not_built("scenarios")
+def scenarios(
+    action: Annotated[str, typer.Argument(help="list: print the scenarios and their tags.")],
+    service: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option(help="Only this service: s3, dynamodb or lambda."),
+    ] = None,
+    tag: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Only scenarios with this tag or feature."),
+    ] = None,
+    skip: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Leave out these tags/features (comma-separated)."),
+    ] = None,
+) -> None:
+    """List the built-in contract scenarios (record them with `awsrec record --scenarios`)."""
+    from scenarios.registry import parse_skip, select
+    from scenarios.table import print_scenarios
+
+    if action != "list":
+        raise UsageError(f"unknown action {action!r}: use `awsrec scenarios list`")
+    print_scenarios(select(service=service, tag=tag, skip=parse_skip(skip)))
 
 
 @app.command()

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,9 @@ from recorder.status import LiveStatus
 # Variables that would send the SDK somewhere else, or around the proxy, in proxy mode.
 _PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
 _NO_PROXY_VARS = ("NO_PROXY", "no_proxy")
+# An in-process workload instead of CMD (built-in scenarios): gets CMD's environment, returns
+# an exit code.
+Workload = Callable[[dict[str, str]], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,8 +138,13 @@ def _wait_for_interrupt(recorder: Recorder) -> None:
     raise RecorderError(f"mitmdump exited unexpectedly: {recorder.output_tail() or 'no output'}")
 
 
-def record_once(settings: RecorderSettings, command: list[str] | None, workdir: Path) -> int:
-    """Record one run of `command` (or until Ctrl-C); CMD's exit code, or raise."""
+def record_once(
+    settings: RecorderSettings,
+    command: list[str] | None,
+    workdir: Path,
+    workload: Workload | None = None,
+) -> int:
+    """Record one run of `command` or `workload` (or until Ctrl-C); its exit code, or raise."""
     status = LiveStatus(settings.out)
     recorder = Recorder(settings, workdir, on_event=status)
     code = 0
@@ -144,6 +153,8 @@ def record_once(settings: RecorderSettings, command: list[str] | None, workdir: 
         try:
             if command:
                 code = _run_command(command, client_env(recorder, dict(os.environ)))
+            elif workload is not None:
+                code = workload(client_env(recorder, dict(os.environ)))
             else:
                 _wait_for_interrupt(recorder)
         finally:
@@ -156,9 +167,9 @@ def record_once(settings: RecorderSettings, command: list[str] | None, workdir: 
     return code
 
 
-def run(opts: RecordOptions, command: list[str] | None) -> int:
-    """`awsrec record`: record CMD (or until Ctrl-C) and return CMD's exit code."""
+def run(opts: RecordOptions, command: list[str] | None, workload: Workload | None = None) -> int:
+    """`awsrec record`: record CMD or `workload` (or until Ctrl-C); return its exit code."""
     with tempfile.TemporaryDirectory(prefix="awsrec-record-") as tmp:
         work = Path(tmp)
         settings = make_settings(opts, work / "mitmproxy")
-        return record_once(settings, command, work)
+        return record_once(settings, command, work, workload)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import socket
 import struct
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from replayer.server.asgi import Receive, Send
@@ -81,7 +81,7 @@ def _headers(response: ServeResponse, head: bool) -> list[tuple[bytes, bytes]]:
 
 async def _slices(
     body: bytes | bytearray | AsyncIterator[bytes], size: int
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     if isinstance(body, bytes | bytearray):
         for i in range(0, len(body), size):
             yield bytes(body[i : i + size])
@@ -113,20 +113,23 @@ async def send_response(
     limit = cut.after_bytes if cut is not None else None
     sent = 0
     pieces = _slices(b"" if head else response.body, size)
-    async for piece in pieces:
-        if limit is not None and sent + len(piece) >= limit:
-            if limit > sent:
-                part = piece[: limit - sent]
-                await send({"type": "http.response.body", "body": part, "more_body": True})
-            await end_connection(send, receive, reset=cut is not None and cut.reset)
-            return
-        if pacer is not None:
-            # Wait before a piece rather than after it: the last byte leaves on time and the
-            # response completes with it.
-            await pacer.ready()
-            pacer.sent += len(piece)
-        await send({"type": "http.response.body", "body": piece, "more_body": True})
-        sent += len(piece)
+    try:
+        async for piece in pieces:
+            if limit is not None and sent + len(piece) >= limit:
+                if limit > sent:
+                    part = piece[: limit - sent]
+                    await send({"type": "http.response.body", "body": part, "more_body": True})
+                await end_connection(send, receive, reset=cut is not None and cut.reset)
+                return
+            if pacer is not None:
+                # Wait before a piece rather than after it: the last byte leaves on time and
+                # the response completes with it.
+                await pacer.ready()
+                pacer.sent += len(piece)
+            await send({"type": "http.response.body", "body": piece, "more_body": True})
+            sent += len(piece)
+    finally:
+        await pieces.aclose()  # a cut-short model stream releases what it holds now
     if cut is not None and cut.reset:
         await end_connection(send, receive, reset=True)
         return

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from replayer.server.faults import Faults, rules_from_text
+from replayer.state.base import Body, Headers, ServeRequest
 from tests.replayer.conftest import reset
 from tests.replayer.faults.conftest import Faulty, boto, injected
 
@@ -100,3 +102,39 @@ def test_first_error_rule_wins_and_delays_add_up(faulty: Faulty) -> None:
         boto("s3", server.url).list_buckets()
     assert caught.value.response["Error"]["Code"] == "InternalError"
     assert injected(server.url) == [("ListBuckets", ["slow", "fails"])]
+
+
+def request(operation: str = "GetObject") -> ServeRequest:
+    return ServeRequest(
+        service="s3", operation=operation, method="GET", path="/bkt/k", query=[],
+        headers=Headers(), labels={"Bucket": "bkt", "Key": "k"}, body=Body.from_bytes(b""),
+    )  # fmt: skip
+
+
+JITTER = """\
+seed: 11
+rules:
+  - {id: uniform, match: {operation: GetObject}, do: {delay: {ms: 100, jitter_ms: 40}}}
+  - {id: lognormal, match: {operation: HeadObject},
+     do: {delay: {ms: 100, jitter: lognormal, sigma: 0.5}}}
+"""
+
+
+def delays(operation: str) -> list[float]:
+    faults = Faults(rules_from_text(JITTER, "jitter.yaml"))
+    out = []
+    for _ in range(50):
+        injection = faults.decide(request(operation), None)
+        assert injection is not None
+        out.append(injection.delay_s)
+    return out
+
+
+def test_jitter_is_drawn_from_the_seeded_generator() -> None:
+    uniform = delays("GetObject")
+    assert uniform == delays("GetObject")
+    assert all(0.06 <= d <= 0.14 for d in uniform)
+    assert len(set(uniform)) == 50
+    lognormal = delays("HeadObject")
+    assert lognormal == delays("HeadObject")
+    assert min(lognormal) < 0.1 < max(lognormal)  # spread around the median both ways

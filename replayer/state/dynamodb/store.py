@@ -20,6 +20,23 @@ JSON_TYPE = "application/x-amz-json-1.0"
 Doc = dict[str, Any]
 
 
+_MAX_JSON_DEPTH = 2 * 32 + 8
+
+
+def _too_deep(doc: object) -> bool:
+    """Whether `doc` nests deeper than `_MAX_JSON_DEPTH`, found without recursion."""
+    stack: list[tuple[object, int]] = [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > _MAX_JSON_DEPTH:
+            return True
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
 def aws_error(e: DynamoError) -> Exception:
     """The core's AwsError for an outcome; the protocol module may land after this one."""
     try:
@@ -64,13 +81,20 @@ class Store(ServiceModel):
         raw = await req.body.read()
         try:
             doc = json.loads(raw) if raw else {}
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:  # RecursionError: hostile nesting
             raise DynamoError(
                 "SerializationException", "Start of structure or map found where not expected."
             ) from e
         if not isinstance(doc, dict):
             raise DynamoError(
                 "SerializationException", "Start of structure or map found where not expected."
+            )
+        if _too_deep(doc):
+            # Attributes nest at most 32 levels (two JSON levels each), so the recursive
+            # item code never meets a deeper document:
+            # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html
+            raise DynamoError(
+                "ValidationException", "Nesting Levels have exceeded supported limits"
             )
         return doc
 

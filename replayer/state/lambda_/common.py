@@ -27,7 +27,7 @@ async def read_json(request: ServeRequest) -> Doc:
         return {}
     try:
         doc = json.loads(raw)
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:  # RecursionError: hostile nesting
         raise AwsError("SerializationException", f"Could not parse request body: {e}", 400) from e
     if not isinstance(doc, dict):
         raise AwsError("SerializationException", "Request body must be a JSON object", 400)

@@ -163,7 +163,7 @@ def check_payload(payload: bytes, kind: str) -> None:
     if payload.strip():
         try:
             json.loads(payload)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:  # RecursionError: hostile nesting
             raise AwsError(
                 "InvalidRequestContentException",
                 f"Could not parse request body into json: Could not parse payload into json: {e}",

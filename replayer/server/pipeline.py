@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 from replayer.server import awsapi
-from replayer.server.asgi import Incoming, Receiver
+from replayer.server.asgi import ClientDisconnectedError, Incoming, Receiver
 from replayer.server.auth import SigV4Verifier
 from replayer.server.config import ServeConfig
 from replayer.server.conform import Conformer
@@ -97,6 +97,8 @@ class Pipeline:
             )
         except awsapi.AwsError as err:
             return Served(self.error(service, req_id, host_id, err, head), service, "?", "error")
+        except ClientDisconnectedError:
+            raise  # nobody to answer; the app drops the exchange (not an internal error)
         except UnicodeError as e:
             bad = awsapi.AwsError("InvalidRequest", f"The request could not be decoded: {e}", 400)
             return Served(self.error(service, req_id, host_id, bad, head), service, "?", "error")

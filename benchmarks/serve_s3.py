@@ -336,8 +336,20 @@ def machine() -> str:
     )
 
 
-def report(results: dict[str, dict[str, Result]], started: list[Server], notes: list[str]) -> None:
+def load_average() -> str:
+    """The 1/5/15-minute load averages: the machine is shared, so figures vary with them."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def report(
+    results: dict[str, dict[str, Result]],
+    started: list[Server],
+    notes: list[str],
+    load_before: str,
+) -> None:
     print(f"\nmachine: {machine()}")
+    print(f"load average (1/5/15 min): {load_before} before, {load_average()} after")
     print("| workload | server | req/s | p50 ms | p99 ms | server CPU us/req | errors |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for workload, _, _ in WORKLOADS:
@@ -380,6 +392,7 @@ def main() -> None:
             found = [s for s in found if s.name in args.only.split(",")]
         results: dict[str, dict[str, Result]] = {}
         started: list[Server] = []
+        load_before = load_average()
         for server in found:
             with _running(server, Path(tmp), notes) as ok:
                 if not ok:
@@ -390,7 +403,7 @@ def main() -> None:
                     result = run_workload(server, build(server), concurrency, args.seconds)
                     results[server.name][workload] = result
                     print(f"{server.name:9} {workload:24} {result.rps:8,.0f} req/s", flush=True)
-        report(results, started, notes)
+        report(results, started, notes, load_before)
 
 
 @contextlib.contextmanager

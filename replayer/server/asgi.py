@@ -104,6 +104,11 @@ async def send_response(send: Send, response: ServeResponse, head: bool = False)
     """Send `response`, streaming its body when it is an async iterator."""
     body = response.body
     headers = response.headers
+    if response.status == 204 or response.status < 200:
+        # "A server MUST NOT send a Content-Length header field in any response with a status
+        # code of 1xx or 204" (RFC 9110, 8.6); S3's 204s (DeleteObject...) carry none.
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        head = True
     if isinstance(body, bytes | bytearray):
         if not head:
             headers = [(k, v) for k, v in headers if k.lower() != "content-length"]

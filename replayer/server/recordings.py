@@ -79,9 +79,6 @@ class Recordings:
             for rec in items:
                 it = rec.interaction
                 self._form.setdefault((it.service, it.operation, rec.outcome), []).append(rec)
-                status_key = f"status:{it.response.status}"
-                if rec.outcome != status_key:
-                    self._form.setdefault((it.service, it.operation, status_key), []).append(rec)
 
     def all(self) -> list[Recorded]:
         return [rec for items in self.cassettes for rec in items]
@@ -93,7 +90,12 @@ class Recordings:
         return {rec.interaction.service for rec in self.all()}
 
     def forms(self, service: str, operation: str, outcome: str, status: int) -> list[Recorded]:
-        """Recordings of the same operation and outcome; by status for body-less errors."""
+        """Recordings of the same operation and outcome; by status for body-less errors.
+
+        A recorded error without a body (a HEAD's 404) names no code, so it gives its form to
+        any error of that status; an error recorded with its code gives its form only to the
+        same code (NoSuchKey's form is not NoSuchBucket's).
+        """
         found = self._form.get((service, operation, outcome))
         if found:
             return found

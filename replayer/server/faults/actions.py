@@ -28,7 +28,7 @@ class Injection:
     delay_s: float = 0.0
     request_rate: int | None = None
     response_rate: int | None = None
-    rng: random.Random = field(default_factory=random.Random)
+    rng: random.Random | None = None  # the generator of the rule whose action this is
     _left_over: dict[str, Any] | None = None  # the batch part set aside, added to the answer
 
     @property
@@ -82,7 +82,8 @@ class Injection:
             return None  # malformed: the model answers with DynamoDB's own validation error
         if not isinstance(items, dict):
             return None
-        split = split_batch(request.operation, items, self.unprocessed.fraction, self.rng)
+        rng = self.rng or random.Random()
+        split = split_batch(request.operation, items, self.unprocessed.fraction, rng)
         if split is None:
             return None
         kept, aside = split

@@ -22,16 +22,20 @@ class Glob:
 
     text: str
     regex: re.Pattern[str]
+    exact: str | None  # the text when it has no wildcard: compared, not matched (hot path)
 
     @classmethod
     def of(cls, text: str) -> Glob:
-        return cls(text, re.compile(fnmatch.translate(text)))
+        literal = not any(c in text for c in "*?[")
+        return cls(text, re.compile(fnmatch.translate(text)), text if literal else None)
 
     @property
     def literal(self) -> bool:
-        return not any(c in self.text for c in "*?[")
+        return self.exact is not None
 
     def __call__(self, value: str) -> bool:
+        if self.exact is not None:
+            return value == self.exact
         return self.regex.match(value) is not None
 
 

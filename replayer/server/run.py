@@ -12,6 +12,7 @@ import uvicorn
 from awsrec.errors import AwsrecError
 from replayer.server.app import App, create_app
 from replayer.server.config import ServeConfig
+from replayer.server.httplimits import BoundedHttpToolsProtocol
 
 
 class PortInUseError(AwsrecError):
@@ -48,7 +49,7 @@ def uvicorn_server(app: App, config: ServeConfig) -> uvicorn.Server:
         app,
         host=config.host,
         port=config.port,
-        http="httptools",
+        http=BoundedHttpToolsProtocol,  # httptools, with a bound on request heads
         loop=_loop(),
         lifespan="off",
         ws="none",  # AWS APIs are plain HTTP; loading websockets costs ~20 ms at start

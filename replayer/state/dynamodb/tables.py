@@ -107,6 +107,20 @@ def throughput(body: Doc, billing: str, what: str = "") -> Doc:
     }
 
 
+def warm_throughput(body: Doc) -> Doc:
+    """What a table or GSI can serve at once: the request's values, else the defaults.
+
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/check-warm-throughput.html
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/warm-throughput.html
+    """
+    asked = body.get("WarmThroughput") or {}
+    return {
+        "ReadUnitsPerSecond": asked.get("ReadUnitsPerSecond", 12000),
+        "WriteUnitsPerSecond": asked.get("WriteUnitsPerSecond", 4000),
+        "Status": "ACTIVE",
+    }
+
+
 class TablesOps(Store):
     """Control-plane handlers."""
 
@@ -143,6 +157,7 @@ class TablesOps(Store):
             "TableId": str(uuid.uuid4()),
             "DeletionProtectionEnabled": bool(body.get("DeletionProtectionEnabled", False)),
         }
+        desc["WarmThroughput"] = warm_throughput(body)
         if billing == "PAY_PER_REQUEST":
             desc["BillingModeSummary"] = {
                 "BillingMode": "PAY_PER_REQUEST",
@@ -189,6 +204,7 @@ class TablesOps(Store):
         if is_global:
             out["IndexStatus"] = "ACTIVE"
             out["ProvisionedThroughput"] = throughput(ix, billing)
+            out["WarmThroughput"] = warm_throughput(ix)
         out["IndexArn"] = f"{arn}/index/{ix['IndexName']}"
         return out
 

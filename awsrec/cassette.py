@@ -3,17 +3,24 @@
 File I/O (append-only writer, streaming reader, atomic dump) lives in `awsrec.cassette_io`; its
 names are re-exported here, so `from awsrec.cassette import load_cassette` works too.
 
-Layout of a `NAME.awsrec` file, format 1: msgpack objects one after another, no framing.
+Layout of a `NAME.awsrec` file, format 1: the header as one plain msgpack map, then every
+interaction record in ONE raw deflate stream (RFC 1951, zlib wbits=-15).
 
-Object 0, the header map::
+The header map, plain so that any msgpack reader sees the marker and `format` first::
 
     "awsrec": "cassette"       marker: a msgpack file without it is not a cassette
     "format": 1                readers reject formats they do not know, naming the ones they do
+    "records": "deflate"       how the records after the header are encoded (the only one so far)
     "awsrec_version": str      "recorded_at": str (ISO 8601)
     "upstream": str            "region": str
     "placeholders": {str: str} "rule_sets": {str: str}
 
-Objects 1..n, one map per interaction, in recording order::
+Then the records: one msgpack map per interaction, in recording order, packed back to back and
+compressed as one deflate stream that is sync-flushed (Z_SYNC_FLUSH) after every record. Each
+record therefore ends on a byte boundary with the empty stored block 00 00 FF FF, later records
+can refer back to earlier ones (headers repeat, which is where most of the saving comes from),
+and the stream is never finished (no BFINAL block), so a writer reopening the file continues it
+with a fresh compressor. A record without its flush is a torn tail. Each record::
 
     "seq": int  "service": str  "operation": str
     "request":  {"method": str, "path": str, "query": PAIRS, "headers": PAIRS, "body": bin}
@@ -48,7 +55,9 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMAT_VERSION",
     "MAGIC",
+    "RECORDS",
     "SUPPORTED_FORMATS",
+    "SUPPORTED_RECORDS",
     "Cassette",
     "CassetteHeader",
     "CassetteWriter",
@@ -71,6 +80,9 @@ FORMAT_VERSION = 1
 SUPPORTED_FORMATS = (1,)
 # Marker key and value in the header map: tells a cassette from any other msgpack file.
 MAGIC = ("awsrec", "cassette")
+# How the interaction records after the header are encoded (header key "records").
+RECORDS = "deflate"
+SUPPORTED_RECORDS = (RECORDS,)
 
 Pairs = list[tuple[str, str]]
 
@@ -193,7 +205,12 @@ def _number(m: Mapping[object, object], key: str, where: str) -> float:
     return float(value)
 
 
+_STR = frozenset({str})
+
+
 def _str_list(value: list[object], where: str) -> list[str]:
+    if _STR.issuperset(map(type, value)):
+        return value  # type: ignore[return-value]  # the common case, checked in C: all str
     for i, item in enumerate(value):
         if not isinstance(item, str):
             raise CassetteFormatError(f"{where}[{i}] is {_kind(item)}, expected str")
@@ -214,7 +231,7 @@ def _pairs(m: Mapping[object, object], key: str, where: str) -> Pairs:
     if len(flat) % 2:
         raise CassetteFormatError(f"{where}.{key} has an odd number of items ({len(flat)})")
     it = iter(flat)
-    return list(zip(it, it, strict=True))
+    return list(zip(it, it))  # noqa: B905  # the length is even (checked above)
 
 
 def decode_header(obj: object) -> CassetteHeader:
@@ -231,7 +248,7 @@ def decode_header(obj: object) -> CassetteHeader:
             f"cassette format {version!r} is not supported (supported: {supported})"
         )
     w = "header"
-    return CassetteHeader(
+    header = CassetteHeader(
         awsrec_version=_get(obj, "awsrec_version", str, w),
         recorded_at=_get(obj, "recorded_at", str, w),
         upstream=_get(obj, "upstream", str, w),
@@ -240,6 +257,13 @@ def decode_header(obj: object) -> CassetteHeader:
         placeholders=_str_map(_get(obj, "placeholders", dict, w), f"{w}.placeholders"),
         rule_sets=_str_map(_get(obj, "rule_sets", dict, w), f"{w}.rule_sets"),
     )
+    records = obj.get("records")
+    if records not in SUPPORTED_RECORDS:
+        supported = ", ".join(SUPPORTED_RECORDS)
+        raise CassetteFormatError(
+            f"cassette records encoded as {records!r} are not supported (supported: {supported})"
+        )
+    return header
 
 
 def decode_interaction(obj: object) -> Interaction:
@@ -311,6 +335,7 @@ def encode_header(header: CassetteHeader) -> dict[str, object]:
     return {
         MAGIC[0]: MAGIC[1],
         "format": header.format,
+        "records": RECORDS,
         "awsrec_version": _check(header.awsrec_version, str, f"{w}.awsrec_version"),
         "recorded_at": _check(header.recorded_at, str, f"{w}.recorded_at"),
         "upstream": _check(header.upstream, str, f"{w}.upstream"),

@@ -6,10 +6,11 @@ import os
 import struct
 import threading
 import warnings
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 import msgpack
 
@@ -25,6 +26,7 @@ from awsrec.cassette import (
 from awsrec.errors import AwsrecError, CassetteFormatError
 
 __all__ = [
+    "COMPRESSION_LEVEL",
     "MAX_LIST_ITEMS",
     "MAX_MAP_ITEMS",
     "MAX_RECORD_BYTES",
@@ -35,11 +37,13 @@ __all__ = [
     "dump_cassette",
     "iter_cassette",
     "load_cassette",
+    "uncompressed_bytes",
 ]
 
-# Largest record (one interaction, bodies included) written or read. msgpack's Unpacker grows
-# its buffer only with bytes actually read, never by a length the file claims, so a hostile
-# "2 GB bin" in a 10-byte file allocates nothing (tested); this caps what a real record may use.
+# Largest record (one interaction, bodies included, uncompressed) written or read. msgpack's
+# Unpacker grows its buffer only with bytes actually read, never by a length the file claims,
+# and the inflater hands it a bounded amount per read, so a hostile "2 GB bin" or a deflate bomb
+# allocates nothing beyond the bytes really present (tested); this caps what one record may use.
 MAX_RECORD_BYTES = 1 << 30
 # Longest array (pairs count twice). Unlike bin/str, msgpack preallocates a list for the length
 # an array *claims*, so this bounds what a crafted file can make the reader reserve: at most
@@ -47,7 +51,20 @@ MAX_RECORD_BYTES = 1 << 30
 MAX_LIST_ITEMS = 1 << 14
 # Maps are not preallocated, so their limit only has to fit the largest placeholder table.
 MAX_MAP_ITEMS = 1 << 24
+# zlib level of the record stream. Measured with benchmarks/cassette_io.py (10,000 S3-shaped
+# records, 1 KiB bodies): levels 1-6 land within a few percent of each other in size, because
+# the saving comes from headers repeating across records, which every level finds.
+COMPRESSION_LEVEL = 1
+_WBITS = -15  # raw deflate (RFC 1951): no zlib header, no checksum of a stream never finished
+# What Z_SYNC_FLUSH ends every record with: an empty stored block, byte-aligned.
+_SYNC_MARK = b"\x00\x00\xff\xff"
+# A final empty fixed-Huffman block: zlib accepts it, with no output, only between blocks.
+_FINAL_EMPTY_BLOCK = b"\x03\x00"
 _READ_SIZE = 1 << 20
+_FILE_CHUNK = 1 << 16  # compressed bytes read from the file at a time
+# The shared Unpacker's buffer limit. Its buffer holds one unparsed token and grows by doubling,
+# so a bin near this size is read on its own with an exactly sized buffer (_Reader._large).
+_SHARED_BUFFER = 1 << 24
 # Records whose bodies total more than this are written as pieces, so a big body is not copied.
 _LARGE_BODIES = 1 << 20
 
@@ -58,12 +75,21 @@ class TruncatedCassetteWarning(UserWarning):
     """A cassette ended in a partial record (the writer died mid-write); it was dropped."""
 
 
-class _Snapshot:
-    """The first `size` bytes of a file: a cassette still being appended to reads consistently."""
+class _StreamError(Exception):
+    """The record stream is damaged; the reader adds the file and interaction index."""
 
-    def __init__(self, file: BinaryIO, size: int) -> None:
-        self.file = file
-        self.left = size
+
+class _Snap(NamedTuple):
+    inflate: zlib._Decompress
+    pos: int
+    out: int
+
+
+class _Limited:
+    """The first `left` bytes of a file-like object."""
+
+    def __init__(self, file: BinaryIO | _Inflater, left: int) -> None:
+        self.file, self.left = file, left
 
     def read(self, n: int) -> bytes:
         data = self.file.read(min(n, self.left))
@@ -71,18 +97,191 @@ class _Snapshot:
         return data
 
 
-def _unpacker(file: BinaryIO, size: int) -> msgpack.Unpacker:
-    # The buffer holds one record at a time and grows by doubling, with bytes actually read;
-    # capping it at the file size keeps a record that is most of the file from costing twice
-    # its size. msgpack checks a bin/str length only once its bytes are all present, so a
-    # record claiming more than the file holds reads as a torn tail, having allocated nothing.
-    buffer = min(MAX_RECORD_BYTES, size + 1)
+class _Inflater:
+    """The record stream as a file-like object: inflated a bounded piece per read.
+
+    Compressed input goes to zlib one cut at a time, each cut ending at the next 00 00 FF FF,
+    so that when a record's sync flush has been consumed, `mark` holds the decompressed and the
+    compressed offset of that boundary, and the state there can be snapshotted.
+    """
+
+    def __init__(self, file: BinaryIO, start: int, size: int) -> None:
+        self.file, self.size = file, size
+        self.pos = start  # file offset up to which compressed input has been consumed
+        self.out = 0  # decompressed bytes produced
+        self.mark = (0, start)  # (out, pos) after the last cut that ended in a sync mark
+        self.finished = False  # the stream had a final block (our writer never writes one)
+        self.restore(_Snap(zlib.decompressobj(_WBITS), start, 0))
+
+    def restore(self, snap: _Snap) -> None:
+        """Go back to a snapshot taken at a record boundary."""
+        self.zlib, self.pos, self.out = snap.inflate.copy(), snap.pos, snap.out
+        self.buf, self.at = b"", 0  # compressed bytes read from the file and not yet cut
+        self.cut, self.cut_marked = b"", False  # input left to feed; does it end in a mark
+        self.draining = False  # the last call filled its output limit: zlib may hold more
+        self.file.seek(snap.pos)
+        self.left = self.size - snap.pos
+
+    def snapshot(self) -> _Snap:
+        return _Snap(self.zlib.copy(), self.pos, self.out)
+
+    def read(self, n: int) -> bytes:
+        """At most `n` decompressed bytes (b"" only at the end of the file)."""
+        while n > 0:
+            if self.cut or self.draining:
+                data = self._inflate(n)
+                if data:
+                    return data
+            elif self.finished or not self._next_cut():
+                break
+        return b""
+
+    def _inflate(self, n: int) -> bytes:
+        cut = self.cut
+        try:
+            data = self.zlib.decompress(cut, n)
+        except zlib.error as e:
+            raise _StreamError(f"corrupt compressed data ({e})") from e
+        self.cut = self.zlib.unconsumed_tail
+        self.pos += len(cut) - len(self.cut)
+        self.out += len(data)
+        self.draining = not self.cut and len(data) == n
+        if self.zlib.eof:
+            self._finish()
+        elif self.cut_marked and not (self.cut or self.draining):
+            self.mark = (self.out, self.pos)
+        return data
+
+    def _finish(self) -> None:
+        extra = len(self.zlib.unused_data) + len(self.buf) - self.at + self.left
+        if extra:
+            raise _StreamError(f"{extra} bytes follow the end of the compressed stream")
+        self.pos -= len(self.zlib.unused_data)
+        self.finished, self.draining, self.mark = True, False, (self.out, self.pos)
+
+    def _next_cut(self) -> bool:
+        """Take the input up to and including the next sync mark (or all that is left)."""
+        while (end := self.buf.find(_SYNC_MARK, self.at)) < 0:
+            more = self.file.read(min(_FILE_CHUNK, self.left))
+            self.left -= len(more)
+            rest = len(self.buf) - self.at
+            if not more and not rest:
+                return False
+            if not more or rest >= _FILE_CHUNK:
+                # Big record: feed what we have but 3 bytes, the start of a mark maybe.
+                self._take(len(self.buf) - (3 if more else 0), marked=False)
+                self.buf, self.at = self.buf[self.at :] + more, 0
+                return True
+            self.buf, self.at = self.buf[self.at :] + more, 0
+        self._take(end + len(_SYNC_MARK), marked=True)
+        return True
+
+    def _take(self, end: int, marked: bool) -> None:
+        self.cut, self.at, self.cut_marked = self.buf[self.at : end], end, marked
+
+    def settle(self, end: int) -> bool:
+        """Consume the sync flush after the record ending at decompressed offset `end`.
+
+        False when the file ends first (a torn tail).
+        """
+        while self.mark != (end, self.pos):
+            if self.out > end:
+                raise _StreamError("record is not followed by a sync flush")
+            if self.cut or self.draining:
+                self._inflate(1)
+            elif self.finished or not self._next_cut():
+                return False
+        return True
+
+    def at_boundary(self) -> bool:
+        """Whether zlib stands between blocks, where a fresh compressor's output may follow."""
+        if self.finished:
+            return True
+        probe = self.zlib.copy()
+        try:
+            return probe.decompress(_FINAL_EMPTY_BLOCK) == b"" and probe.eof
+        except zlib.error:
+            return False
+
+
+# msgpack type bytes (spec "formats") with a fixed-size payload, and those with a length field:
+# what the length counts ("bytes" of payload, "items", or "pairs") and its size.
+_FIXED = {0xCA: 4, 0xCB: 8, 0xCC: 1, 0xCD: 2, 0xCE: 4, 0xCF: 8, 0xD0: 1, 0xD1: 2, 0xD2: 4, 0xD3: 8}
+_SIZED = {0xC4: 1, 0xC5: 2, 0xC6: 4, 0xD9: 1, 0xDA: 2, 0xDB: 4, 0xDC: 2, 0xDD: 4, 0xDE: 2, 0xDF: 4}
+
+
+class _Counter:
+    """Reads or skips decompressed bytes, counting them, never holding more than a chunk."""
+
+    def __init__(self, source: _Inflater) -> None:
+        self.source, self.buf, self.count = source, b"", 0
+
+    def take(self, n: int) -> bytes | None:
+        while len(self.buf) < n:
+            more = self.source.read(_READ_SIZE)
+            if not more:
+                return None
+            self.buf += more
+        data, self.buf = self.buf[:n], self.buf[n:]
+        self.count += n
+        if self.count > MAX_RECORD_BYTES:
+            raise _StreamError(f"record is larger than {MAX_RECORD_BYTES} bytes")
+        return data
+
+    def skip(self, n: int) -> bool:
+        while n:
+            step = min(n, max(len(self.buf), 1), _READ_SIZE)
+            if self.take(step) is None:
+                return False
+            n -= step
+        return True
+
+
+def _measure(source: _Inflater) -> tuple[int, int] | None:
+    """Bytes of the next msgpack object and of its largest token; None if the stream ends first.
+
+    Walks the object's headers and skips str/bin payloads, keeping nothing.
+    """
+    counter, todo, largest = _Counter(source), 1, 0
+    while todo:
+        todo -= 1
+        start = counter.count
+        head = counter.take(1)
+        if head is None:
+            return None
+        b, payload = head[0], 0
+        if 0x80 <= b <= 0x9F:
+            todo += (b & 0x0F) * (2 if b < 0x90 else 1)
+        elif 0xA0 <= b <= 0xBF:
+            payload = b & 0x1F
+        elif b in _FIXED:
+            payload = _FIXED[b]
+        elif b in _SIZED:
+            field = counter.take(_SIZED[b])
+            if field is None:
+                return None
+            n = int.from_bytes(field, "big")
+            if b in (0xDC, 0xDD) and n > MAX_LIST_ITEMS or b >= 0xDE and n > MAX_MAP_ITEMS:
+                raise _StreamError(f"a container of {n} items exceeds the limit")
+            todo += n * 2 if b >= 0xDE else n if b >= 0xDC else 0
+            payload = 0 if b >= 0xDC else n
+        elif 0xC1 <= b <= 0xDF and b not in (0xC2, 0xC3):
+            raise _StreamError(f"type byte 0x{b:02x} is not allowed in a cassette")
+        if payload and not counter.skip(payload):
+            return None
+        largest = max(largest, counter.count - start)
+    return counter.count, largest
+
+
+def _unpacker(file: _Limited | _Inflater, cap: int) -> msgpack.Unpacker:
+    # The buffer holds one unparsed token (parsing is incremental) and grows by doubling with
+    # bytes actually read; msgpack checks a bin/str length only once its bytes are all present.
     return msgpack.Unpacker(
-        _Snapshot(file, size),
-        read_size=min(_READ_SIZE, buffer),
+        file,
+        read_size=min(_READ_SIZE, cap),
         raw=False,
         strict_map_key=True,
-        max_buffer_size=buffer,
+        max_buffer_size=cap,
         max_bin_len=MAX_RECORD_BYTES,
         max_str_len=MAX_RECORD_BYTES,
         max_array_len=MAX_LIST_ITEMS,
@@ -92,7 +291,7 @@ def _unpacker(file: BinaryIO, size: int) -> msgpack.Unpacker:
 
 
 class _Reader:
-    """Reads records one by one, tracking where each starts, and classifies failures."""
+    """Reads the header, then records one by one, tracking where each starts; names failures."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -101,65 +300,103 @@ class _Reader:
             self.size = os.fstat(self.file.fileno()).st_size
         except OSError as e:
             raise AwsrecError(f"{path}: cannot read cassette: {e.strerror}") from e
-        self.unpacker = _unpacker(self.file, self.size)
-        self.end = 0  # byte offset just past the last complete record
-        self.index = -1  # index of the last record read; the header is -1
+        self.end = 0  # file offset just past the header, then past the last complete record
+        self.index = -1  # index of the record being read; the header is -1
+        self.torn = False  # the file ended inside a record, which was dropped
 
     def where(self) -> str:
-        if self.index < 0:
-            return f"header at byte {self.end}"
         return f"{self.path}: interaction #{self.index} (byte {self.end})"
-
-    def next(self) -> object | None:
-        """The next decoded object, or None at the end of the file (a torn tail is dropped)."""
-        try:
-            obj: object = self.unpacker.unpack()
-        except msgpack.OutOfData:
-            if self.end < self.size:
-                self._torn_tail()
-            return None
-        except (ValueError, msgpack.UnpackException) as e:
-            why = str(e) or type(e).__name__  # msgpack's FormatError/StackError have no text
-            raise CassetteFormatError(f"{self.where()}: not valid msgpack: {why}") from e
-        self.end = self.unpacker.tell()
-        return obj
-
-    def _torn_tail(self) -> None:
-        if self.index < 0:
-            raise CassetteFormatError(f"file ends inside the header ({self.size} bytes)")
-        warnings.warn(
-            f"{self.path}: dropped a truncated trailing record at byte {self.end} "
-            f"({self.size - self.end} bytes)",
-            TruncatedCassetteWarning,
-            stacklevel=4,
-        )
 
     def header(self) -> CassetteHeader:
         if self.size == 0:
             raise CassetteFormatError(f"{self.path}: empty file, not an awsrec cassette")
+        # The header is plain msgpack, and the whole file bounds it.
+        unpacker = _unpacker(_Limited(self.file, self.size), min(MAX_RECORD_BYTES, self.size + 1))
         try:
-            obj = self.next()
-        except CassetteFormatError as e:
-            raise CassetteFormatError(f"{self.path}: not an awsrec cassette ({e})") from e
+            obj = unpacker.unpack()
+        except msgpack.OutOfData:
+            raise CassetteFormatError(f"{self.path}: file ends inside the header") from None
+        except (ValueError, msgpack.UnpackException) as e:
+            why = str(e) or type(e).__name__  # msgpack's FormatError/StackError have no text
+            raise CassetteFormatError(
+                f"{self.path}: not an awsrec cassette (header at byte 0: not valid msgpack: {why})"
+            ) from e
         try:
             header = decode_header(obj)
         except CassetteFormatError as e:
             raise CassetteFormatError(f"{self.path}: {e}") from e
-        self.index = 0
+        self.end, self.index = unpacker.tell(), 0
+        self.inflater = _Inflater(self.file, self.end, self.size)
         return header
 
-    def interactions(self) -> Iterator[Interaction]:
+    def records(self) -> Iterator[object]:
+        """Each complete record's decoded msgpack object; a torn tail is dropped with a warning."""
+        try:
+            yield from self._records()
+        except _StreamError as e:
+            raise CassetteFormatError(f"{self.where()}: {e}") from e
+        except (ValueError, msgpack.UnpackException) as e:
+            why = str(e) or type(e).__name__
+            raise CassetteFormatError(f"{self.where()}: not valid msgpack: {why}") from e
+
+    def _records(self) -> Iterator[object]:
+        inflater = self.inflater
+        base = last = 0  # decompressed offsets: where the unpacker started, the last record's end
+        unpacker = _unpacker(inflater, _SHARED_BUFFER)
         while True:
-            start = self.end
-            obj = self.next()
-            if obj is None:
+            snap = inflater.snapshot()
+            try:
+                obj = unpacker.unpack()
+                end = base + unpacker.tell()
+            except msgpack.BufferFull:
+                del unpacker  # free its buffer before reading the record on its own
+                found = self._large(snap)
+                if found is None:
+                    return self._torn()
+                obj, end = found
+                unpacker, base = _unpacker(inflater, _SHARED_BUFFER), end
+            except msgpack.OutOfData:
+                if inflater.out != last or not inflater.at_boundary():
+                    self._torn()
                 return
+            if not inflater.settle(end):
+                return self._torn()
+            self.end, last = inflater.pos, end
+            yield obj
+            self.index += 1
+
+    def _large(self, snap: _Snap) -> tuple[object, int] | None:
+        """The record at `snap` read on its own, measured first so that its buffer fits.
+
+        The buffer holds one token at a time; the shared one would grow by doubling to up to
+        twice a big body, this one is capped at the largest token and one read.
+        """
+        self.inflater.restore(snap)
+        measured = _measure(self.inflater)
+        if measured is None:
+            return None
+        size, cap = measured[0], min(measured[0], measured[1] + _READ_SIZE)
+        self.inflater.restore(snap)
+        try:
+            return _unpacker(_Limited(self.inflater, size), cap).unpack(), snap.out + size
+        except msgpack.OutOfData:
+            raise _StreamError("record does not parse as msgpack") from None
+
+    def _torn(self) -> None:
+        self.torn = True
+        warnings.warn(
+            f"{self.path}: dropped a truncated trailing record at byte {self.end} "
+            f"({self.size - self.end} bytes)",
+            TruncatedCassetteWarning,
+            stacklevel=5,
+        )
+
+    def interactions(self) -> Iterator[Interaction]:
+        for obj in self.records():
             try:
                 yield decode_interaction(obj)
             except CassetteFormatError as e:
-                where = f"{self.path}: interaction #{self.index} (byte {start})"
-                raise CassetteFormatError(f"{where}: {e}") from e
-            self.index += 1
+                raise CassetteFormatError(f"{self.where()}: {e}") from e
 
     def close(self) -> None:
         self.file.close()
@@ -187,6 +424,26 @@ def load_cassette(path: Path) -> Cassette:
     """The whole cassette, decoded record by record (the file is never held twice in memory)."""
     header, interactions = iter_cassette(path)
     return Cassette(header=header, interactions=list(interactions))
+
+
+def uncompressed_bytes(path: Path) -> bytes:
+    """The file with its record stream inflated, a torn tail included.
+
+    These are the bytes a writer's `check` saw: tests assert on them what a cassette must not
+    contain (the compressed file would hide a leaked secret from a plain `in`).
+    """
+    reader = _Reader(Path(path))
+    try:
+        reader.header()
+        reader.file.seek(0)
+        chunks = [reader.file.read(reader.end)]
+        while chunk := reader.inflater.read(_READ_SIZE):
+            chunks.append(chunk)
+    except _StreamError as e:
+        raise CassetteFormatError(f"{path}: {e}") from e
+    finally:
+        reader.close()
+    return b"".join(chunks)
 
 
 def _check_limits(value: object, where: str) -> None:
@@ -259,6 +516,31 @@ def _write_all(fd: int, pieces: list[bytes | memoryview]) -> None:
                 written = 0
 
 
+def _deflate_record(fd: int, deflate: zlib._Compress, pieces: list[bytes | memoryview]) -> None:
+    """Compress one packed record and write it, ending with a sync flush.
+
+    A record under a MiB of output goes out in one write; a bigger one in writes of about a MiB,
+    so its compressed copy is never held whole (crash safety is the same: a record counts once
+    its flush is on disk, and a kill before leaves a torn tail).
+    """
+    out: list[bytes | memoryview] = []
+    held = 0
+    for piece in pieces:
+        view = memoryview(piece)
+        for start in range(0, len(view), _LARGE_BODIES):
+            out.append(deflate.compress(view[start : start + _LARGE_BODIES]))
+            held += len(out[-1])
+            if held >= _LARGE_BODIES:
+                _write_all(fd, out)
+                out, held = [], 0
+    out.append(deflate.flush(zlib.Z_SYNC_FLUSH))
+    _write_all(fd, out)
+
+
+def _compressor() -> zlib._Compress:
+    return zlib.compressobj(COMPRESSION_LEVEL, zlib.DEFLATED, _WBITS)
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path.parent, os.O_RDONLY)
     try:
@@ -267,25 +549,59 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _temp_for(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
+def _rewrite_complete(path: Path) -> None:
+    """Replace `path` atomically by its header and complete records, in a continuable stream.
+
+    Used after a torn tail or on a finished stream (one with a final block).
+
+    The records are repacked from their decoded msgpack objects, so keys this version does not
+    know survive; the header's bytes are copied as they are.
+    """
+    tmp, reader = _temp_for(path), _Reader(path)
+    try:
+        reader.header()
+        reader.file.seek(0)
+        header = reader.file.read(reader.end)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+        try:
+            _write_all(fd, [header])
+            deflate = _compressor()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", TruncatedCassetteWarning)  # reported already
+                for obj in reader.records():
+                    assert isinstance(obj, dict)  # append_to decoded every record first
+                    _deflate_record(fd, deflate, _pieces(obj))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        _fsync_dir(path)
+    except OSError as e:
+        raise AwsrecError(f"{path}: cannot rewrite cassette: {e.strerror}") from e
+    finally:
+        tmp.unlink(missing_ok=True)
+        reader.close()
+
+
 class CassetteWriter:
     """Appends interactions to a cassette file; each append is on disk when it returns.
 
-    Every record goes out in one write system call, so a kill -9 after `append()` returns never
-    loses it (the page cache survives the process); a kill during a write leaves a torn tail that
-    readers drop with a warning. There is no fsync per record (the recorder must sustain hundreds
-    of interactions per second); `close()` fsyncs. `check`, when given, sees the packed bytes of
-    the header and of every record before they are written and may raise (e.g. SecretLeakError)
-    to abort that write.
+    Every record is compressed into the file's one deflate stream and sync-flushed, and goes out
+    in one write system call (a record of over a MiB compressed: in pieces of a MiB), so a kill -9
+    after `append()` returns never loses it (the page cache survives the process); a kill during
+    a write leaves a torn tail that readers drop with a warning. There is no fsync per record
+    (the recorder must sustain hundreds of interactions per second); `close()` fsyncs. `check`,
+    when given, sees the packed (uncompressed) bytes of the header and of every record before
+    they are written and may raise (e.g. SecretLeakError) to abort that write.
     """
 
     def __init__(self, path: Path, header: CassetteHeader, check: Check | None = None) -> None:
         """Create or truncate `path` and write `header` at once."""
-        self.path = Path(path)
-        self.header = header
-        self.count = 0  # interactions in the file
-        self._check = check
-        self._lock = threading.Lock()
-        self._packer = msgpack.Packer()
+        self._setup(Path(path), header, 0, check)
         data = bytes(_pack(encode_header(header), "header", self._packer)[0])
         if check is not None:
             check(data)
@@ -296,24 +612,35 @@ class CassetteWriter:
             os.close(self._fd)
             raise AwsrecError(f"{self.path}: cannot write cassette: {e.strerror}") from e
 
+    def _setup(self, path: Path, header: CassetteHeader, count: int, check: Check | None) -> None:
+        self.path, self.header = path, header
+        self.count = count  # interactions in the file
+        self._check, self._lock, self._packer = check, threading.Lock(), msgpack.Packer()
+        self._deflate = _compressor()
+        self._failed = ""  # why an earlier write failed: the stream on disk is cut short
+
     @classmethod
     def append_to(cls, path: Path, check: Check | None = None) -> CassetteWriter:
-        """Reopen a cassette for appending, after validating it and cutting off a torn tail."""
+        """Reopen a cassette for appending, after validating it and dropping a torn tail.
+
+        The stream ends on a sync flush, so a fresh compressor's output continues it (raw
+        deflate blocks concatenate). A torn tail cannot be cut off at an offset (the end of the
+        last complete record is known only as far as zlib lets one see), so the complete
+        records are rewritten to a new file that replaces the old one atomically.
+        """
         path = Path(path)
         reader = _Reader(path)
         try:
             header = reader.header()
             count = sum(1 for _ in reader.interactions())
-            end = reader.end
+            rewrite = reader.torn or reader.inflater.finished
         finally:
             reader.close()
+        if rewrite:
+            _rewrite_complete(path)
         self = cls.__new__(cls)
-        self.path, self.header, self.count = path, header, count
-        self._check, self._lock, self._packer = check, threading.Lock(), msgpack.Packer()
+        self._setup(path, header, count, check)
         self._fd = self._open(os.O_WRONLY | os.O_APPEND)
-        if end < reader.size:
-            os.ftruncate(self._fd, end)  # the torn tail was already reported by the reader
-            os.fsync(self._fd)
         return self
 
     def _open(self, flags: int) -> int:
@@ -341,14 +668,22 @@ class CassetteWriter:
         with self._lock:
             if self._fd < 0:
                 raise AwsrecError(f"{self.path}: cassette writer is closed")
+            if self._failed:
+                raise AwsrecError(f"{self.path}: an earlier write failed ({self._failed})")
             try:
-                _write_all(self._fd, pieces)
+                _deflate_record(self._fd, self._deflate, pieces)
             except OSError as e:
+                # The compressor has moved past what is on disk: this stream cannot go on.
+                self._failed = e.strerror or type(e).__name__
                 raise AwsrecError(f"{self.path}: cannot write cassette: {e.strerror}") from e
             self.count += 1
 
     def close(self) -> None:
-        """Flush the file to stable storage and close it."""
+        """Flush the file to stable storage and close it.
+
+        The deflate stream is left unfinished on purpose (no Z_FINISH, no final block): every
+        record already ends on a sync flush, and an unfinished stream is what append_to continues.
+        """
         with self._lock:
             if self._fd < 0:
                 return
@@ -374,7 +709,7 @@ class CassetteWriter:
 def dump_cassette(path: Path, cassette: Cassette) -> None:
     """Write a whole cassette atomically: readers see the old file or the new, never a mix."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp = _temp_for(path)
     try:
         with CassetteWriter(tmp, cassette.header) as writer:
             for interaction in cassette.interactions:

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import msgpack
@@ -86,14 +87,17 @@ def test_torn_tail_shows_with_a_one_line_warning(tmp_path: Path) -> None:
 
 
 def test_corrupt_file(tmp_path: Path) -> None:
-    unpacker = msgpack.Unpacker(GOLDEN.open("rb"))
-    unpacker.skip()
-    unpacker.skip()
-    start = unpacker.tell()  # where interaction #1 begins
-    data = bytearray(GOLDEN.read_bytes())
-    data[start] = 0xC1  # the one byte msgpack never uses
-    (tmp_path / "bad.awsrec").write_bytes(bytes(data))
-    proc = awsrec("show", tmp_path / "bad.awsrec")
+    path = tmp_path / "bad.awsrec"
+    with CassetteWriter(path, sample_cassette().header) as writer:
+        writer.append(sample_cassette().interactions[0])
+    start = path.stat().st_size  # where interaction #1 begins
+    # Interaction #1 is the one byte msgpack never uses, validly compressed: a fresh raw
+    # deflate stream continues the file's, as it does when a writer reopens it.
+    deflate = zlib.compressobj(6, zlib.DEFLATED, -15)
+    path.write_bytes(
+        path.read_bytes() + deflate.compress(b"\xc1") + deflate.flush(zlib.Z_SYNC_FLUSH)
+    )
+    proc = awsrec("show", path)
     assert_one_line_error(proc, 3, f"interaction #1 (byte {start}): not valid msgpack")
     # The view streams: what came before the damage is shown, then the error.
     assert "seq: 1" in proc.stdout

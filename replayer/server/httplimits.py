@@ -31,13 +31,16 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._head_bytes = 0
         self._in_head = True
         self._heads = 0  # request heads completed on this connection
+        self._messages = 0  # requests (head and body) completed on this connection
 
     def data_received(self, data: bytes) -> None:
-        heads = self._heads
+        heads, messages = self._heads, self._messages
         super().data_received(data)
-        if heads != self._heads or not self._in_head or self.transport.is_closing():
-            # A head completed in this chunk (the rest may be its body, or a new request's
-            # first bytes, under-counted by at most one chunk): nothing to refuse.
+        if heads != self._heads or messages != self._messages:
+            # A head or a whole request completed in this chunk (the rest may be a body's
+            # tail, or a new request's first bytes, under-counted by at most one chunk).
+            return
+        if not self._in_head or self.transport.is_closing():
             return
         # asyncio hands over at most 256 KiB at a time, so this bounds what is buffered.
         self._head_bytes += len(data)
@@ -53,4 +56,5 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._in_head = True
+        self._messages += 1
         self._head_bytes = 0

@@ -3,6 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -52,15 +53,20 @@ def test_port_in_use_is_one_line_and_exit_3(running: tuple[int, list[str]]) -> N
     assert done.stderr == f"awsrec: error: port {port} on 127.0.0.1 is already in use\n"
 
 
-def test_faults_option_refuses_clearly_until_built() -> None:
+def test_missing_faults_file_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    missing = tmp_path / "rules.yaml"
     done = subprocess.run(
-        [sys.executable, "-m", "awsrec", "serve", "--port", "0", "--faults", "rules.yaml"],
+        [sys.executable, "-m", "awsrec", "serve", "--port", "0", "--faults", str(missing)],
         capture_output=True,
         text=True,
         timeout=30,
     )
-    assert done.returncode == 2
-    assert "fault injection is not built yet" in done.stderr
+    assert done.returncode == 3
+    assert (
+        done.stderr.strip()
+        == f"awsrec: error: {missing}: cannot read fault rules: No such file or directory"
+    )
+    assert "Traceback" not in done.stderr
 
 
 def test_serving_never_imports_mitmproxy() -> None:

@@ -78,7 +78,8 @@ def select_of(body: Doc, tg: Target, has_projection: bool) -> str:
     default = "ALL_PROJECTED_ATTRIBUTES" if tg.index else "ALL_ATTRIBUTES"
     select = body.get("Select") or ("SPECIFIC_ATTRIBUTES" if has_projection else default)
     if has_projection and select != "SPECIFIC_ATTRIBUTES":
-        what = "the Count" if select == "COUNT" else select
+        # Wording as DynamoDB (and DynamoDB local) answer it for each Select value.
+        what = "only the Count" if select == "COUNT" else select
         raise validation(f"Cannot specify the ProjectionExpression when choosing to get {what}")
     if select == "SPECIFIC_ATTRIBUTES" and not has_projection:
         raise validation(

@@ -38,12 +38,36 @@ class TableSettingsOps(TablesOps):
             if a["AttributeName"] not in t.types:
                 d["AttributeDefinitions"].append(a)
                 t.types[a["AttributeName"]] = a["AttributeType"]
+        changed: dict[str, Doc | None] = {}
         for u in body.get("GlobalSecondaryIndexUpdates", []):
-            self._gsi_update(req, t, u)
+            changed.update(self._gsi_update(req, t, u))
         self.persist(t)
-        return respond({"TableDescription": self.describe(t, "UPDATING")})
+        return respond({"TableDescription": self._updating(t, changed)})
 
-    def _gsi_update(self, req: ServeRequest, t: Table, u: Doc) -> None:
+    def _updating(self, t: Table, changed: dict[str, Doc | None]) -> Doc:
+        """UpdateTable's answer: a new GSI is CREATING, a dropped one DELETING.
+
+        DescribeTable already shows the result, as for a table's own lifecycle.
+
+        https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GlobalSecondaryIndexDescription.html
+        """
+        out = self.describe(t, "UPDATING")
+        gsis = out.get("GlobalSecondaryIndexes", [])
+        for ix in gsis:
+            if ix["IndexName"] in changed:
+                ix["IndexStatus"] = "CREATING"
+        for gone in changed.values():
+            if gone is not None:
+                gsis.append({**gone, "IndexStatus": "DELETING"})
+        if gsis:
+            out["GlobalSecondaryIndexes"] = gsis
+        return out
+
+    def _gsi_update(self, req: ServeRequest, t: Table, u: Doc) -> dict[str, Doc | None]:
+        """Apply one GlobalSecondaryIndexUpdates entry.
+
+        Returns {name: None} for a created index, {name: its description} for a deleted one.
+        """
         d = t.description
         gsis = d.setdefault("GlobalSecondaryIndexes", [])
         if c := u.get("Create"):
@@ -62,6 +86,7 @@ class TableSettingsOps(TablesOps):
             t.indexes[c["IndexName"]] = Index(
                 c["IndexName"], ks["HASH"], ks.get("RANGE"), ix["Projection"], True, ix
             )
+            done: dict[str, Doc | None] = {c["IndexName"]: None}
         elif dl := u.get("Delete"):
             name = dl["IndexName"]
             if name not in t.indexes or not t.indexes[name].is_global:
@@ -69,14 +94,18 @@ class TableSettingsOps(TablesOps):
                     "ResourceNotFoundException",
                     f"Requested resource not found: Index: {name} not found",
                 )
+            done = {name: next(dict(g) for g in gsis if g["IndexName"] == name)}
             d["GlobalSecondaryIndexes"] = [g for g in gsis if g["IndexName"] != name]
             del t.indexes[name]
-        elif up := u.get("Update"):
+        else:
+            done = {}
+            up = u.get("Update") or {}
             for g in gsis:
-                if g["IndexName"] == up["IndexName"]:
-                    g["ProvisionedThroughput"] = throughput(up, "PROVISIONED")
+                if g["IndexName"] == up.get("IndexName"):
+                    g["ProvisionedThroughput"] = throughput(up, "PROVISIONED", g["IndexName"])
         if not d["GlobalSecondaryIndexes"]:
             del d["GlobalSecondaryIndexes"]
+        return done
 
     @handles("UpdateTimeToLive")
     async def update_time_to_live(self, req: ServeRequest) -> ServeResponse:

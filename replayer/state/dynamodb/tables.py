@@ -86,15 +86,25 @@ def check_definitions(body: Doc) -> None:
         )
 
 
-def throughput(body: Doc, billing: str, what: str = "") -> Doc:
+def throughput(body: Doc, billing: str, index: str | None = None, creating: bool = False) -> Doc:
+    """ProvisionedThroughput for a table (or the GSI `index`) under `billing`.
+
+    Wording as DynamoDB answers, e.g. for a GSI with throughput on an on-demand table
+    "Neither ... can be specified for index: NAME when BillingMode is PAY_PER_REQUEST", and
+    CreateTable without throughput in provisioned mode "No provisioned throughput specified for
+    the table" (https://github.com/aws/aws-sdk-go/issues/3140).
+    """
     pt = body.get("ProvisionedThroughput")
     if billing == "PAY_PER_REQUEST":
         if pt:
+            where = f"for index: {index} " if index else ""
             raise invalid_params(
-                "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
+                f"Neither ReadCapacityUnits nor WriteCapacityUnits can be specified {where}when "
                 "BillingMode is PAY_PER_REQUEST"
             )
         return {"NumberOfDecreasesToday": 0, "ReadCapacityUnits": 0, "WriteCapacityUnits": 0}
+    if not pt and creating and index is None:
+        raise validation("No provisioned throughput specified for the table")
     if not pt or "ReadCapacityUnits" not in pt or "WriteCapacityUnits" not in pt:
         raise invalid_params(
             "ReadCapacityUnits and WriteCapacityUnits must both be specified when "
@@ -152,7 +162,7 @@ class TablesOps(Store):
             "KeySchema": body["KeySchema"],
             "TableStatus": "ACTIVE",
             "CreationDateTime": time.time(),
-            "ProvisionedThroughput": throughput(body, billing),
+            "ProvisionedThroughput": throughput(body, billing, creating=True),
             "TableArn": arn,
             "TableId": str(uuid.uuid4()),
             "DeletionProtectionEnabled": bool(body.get("DeletionProtectionEnabled", False)),
@@ -203,7 +213,7 @@ class TablesOps(Store):
         }
         if is_global:
             out["IndexStatus"] = "ACTIVE"
-            out["ProvisionedThroughput"] = throughput(ix, billing)
+            out["ProvisionedThroughput"] = throughput(ix, billing, ix["IndexName"])
             out["WarmThroughput"] = warm_throughput(ix)
         out["IndexArn"] = f"{arn}/index/{ix['IndexName']}"
         return out

@@ -225,7 +225,7 @@ def test_one_megabyte_page_limit(ddb: Any) -> None:
                 "Select": "COUNT",
                 "ProjectionExpression": "pk",
             },
-            "Cannot specify the ProjectionExpression when choosing to get the Count",
+            "Cannot specify the ProjectionExpression when choosing to get only the Count",
         ),
         (
             {

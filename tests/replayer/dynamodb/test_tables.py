@@ -190,3 +190,120 @@ def test_ttl_tags_backups_limits_endpoints(ddb: Any, table: str) -> None:
     assert backups["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"] == "ENABLED"
     assert ddb.describe_limits()["TableMaxReadCapacityUnits"] == 40000
     assert ddb.describe_endpoints()["Endpoints"][0]["Address"] == "dynamodb.us-east-1.amazonaws.com"
+
+
+G_INDEX = {
+    "IndexName": "by-g",
+    "KeySchema": [
+        {"AttributeName": "g", "KeyType": "HASH"},
+        {"AttributeName": "sk", "KeyType": "RANGE"},
+    ],
+    "Projection": {"ProjectionType": "KEYS_ONLY"},
+}
+
+
+def test_update_table_creates_a_gsi_over_existing_items_then_deletes_it(
+    ddb: Any, table: str
+) -> None:
+    for k in range(4):
+        ddb.put_item(
+            TableName=table,
+            Item={"pk": {"S": "a"}, "sk": {"N": str(k)}, "g": {"S": f"g{k % 2}"}, "x": {"S": "-"}},
+        )
+    made = ddb.update_table(
+        TableName=table,
+        AttributeDefinitions=[
+            {"AttributeName": "g", **S},
+            {"AttributeName": "sk", "AttributeType": "N"},
+        ],
+        GlobalSecondaryIndexUpdates=[{"Create": G_INDEX}],
+    )["TableDescription"]
+    # https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html
+    assert made["TableStatus"] == "UPDATING"
+    assert [(g["IndexName"], g["IndexStatus"]) for g in made["GlobalSecondaryIndexes"]] == [
+        ("by-g", "CREATING")
+    ]
+    desc = ddb.describe_table(TableName=table)["Table"]
+    (gsi,) = desc["GlobalSecondaryIndexes"]
+    assert (gsi["IndexStatus"], gsi["ItemCount"]) == ("ACTIVE", 4)
+    assert {"AttributeName": "g", "AttributeType": "S"} in desc["AttributeDefinitions"]
+    found = ddb.query(
+        TableName=table,
+        IndexName="by-g",
+        KeyConditionExpression="g = :g",
+        ExpressionAttributeValues={":g": {"S": "g1"}},
+    )["Items"]
+    # KEYS_ONLY: the index and table keys, nothing else.
+    assert found == [
+        {"pk": {"S": "a"}, "sk": {"N": "1"}, "g": {"S": "g1"}},
+        {"pk": {"S": "a"}, "sk": {"N": "3"}, "g": {"S": "g1"}},
+    ]
+    dropped = ddb.update_table(
+        TableName=table, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-g"}}]
+    )["TableDescription"]
+    assert [(g["IndexName"], g["IndexStatus"]) for g in dropped["GlobalSecondaryIndexes"]] == [
+        ("by-g", "DELETING")
+    ]
+    assert "GlobalSecondaryIndexes" not in ddb.describe_table(TableName=table)["Table"]
+    with pytest.raises(ClientError) as exc:
+        ddb.query(
+            TableName=table,
+            IndexName="by-g",
+            KeyConditionExpression="g = :g",
+            ExpressionAttributeValues={":g": {"S": "g1"}},
+        )
+    assert error(exc) == (
+        "ValidationException",
+        "The table does not have the specified index: by-g",
+    )
+    with pytest.raises(ClientError) as exc:
+        ddb.update_table(
+            TableName=table, GlobalSecondaryIndexUpdates=[{"Delete": {"IndexName": "by-g"}}]
+        )
+    assert error(exc) == (
+        "ResourceNotFoundException",
+        "Requested resource not found: Index: by-g not found",
+    )
+
+
+def test_gsi_throughput_on_an_on_demand_table_names_the_index(ddb: Any) -> None:
+    with pytest.raises(ClientError) as exc:
+        make_table(
+            ddb,
+            GlobalSecondaryIndexes=[
+                {
+                    **G_INDEX,
+                    "ProvisionedThroughput": {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1},
+                }
+            ],
+            more_defs=[{"AttributeName": "g", **S}],
+        )
+    assert error(exc) == (
+        "ValidationException",
+        "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
+        "WriteCapacityUnits can be specified for index: by-g when BillingMode is PAY_PER_REQUEST",
+    )
+
+
+def test_provisioned_table_without_throughput(ddb: Any) -> None:
+    # https://github.com/aws/aws-sdk-go/issues/3140 (BillingMode defaults to PROVISIONED)
+    with pytest.raises(ClientError) as exc:
+        ddb.create_table(
+            TableName="prov",
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "pk", **S}],
+        )
+    assert error(exc) == (
+        "ValidationException",
+        "No provisioned throughput specified for the table",
+    )
+
+
+def test_new_tables_report_warm_throughput(ddb: Any, table: str) -> None:
+    # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/check-warm-throughput.html
+    desc = ddb.describe_table(TableName=table)["Table"]
+    assert desc["WarmThroughput"] == {
+        "ReadUnitsPerSecond": 12000,
+        "WriteUnitsPerSecond": 4000,
+        "Status": "ACTIVE",
+    }

@@ -304,6 +304,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
 def _raise_unmatched(test: AwsrecTest, cause: Exception | None) -> None:
     """AssertionError listing strict replay's mismatches (each with its nearest recording)."""
+    __tracebackhide__ = True
     assert test.url is not None
     found = admin_call(test.url, "GET", "unmatched")
     if not isinstance(found, list) or not found:

@@ -14,7 +14,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._\-\[\]]")
 _MAX_STEM = 150
 
 
-def test_name(nodeid: str) -> str:
+def stem_for(nodeid: str) -> str:
     """The file stem for a node id: class and function after the module, joined by dots.
 
     `tests/test_s3.py::TestPut::test_put[small]` -> `TestPut.test_put[small]`.
@@ -45,7 +45,7 @@ def cassette_dir(module: Path, rootdir: Path, base: Path | None) -> Path:
 def cassette_path(directory: Path, nodeid: str, name: str | None) -> Path:
     """The test's cassette: the marker's `cassette=` (relative to `directory`) or its node id."""
     if not name:
-        return directory / (test_name(nodeid) + SUFFIX)
+        return directory / (stem_for(nodeid) + SUFFIX)
     path = Path(name)
     if path.suffix != SUFFIX:
         path = path.with_name(path.name + SUFFIX)

@@ -75,6 +75,10 @@ class App:
             served.service, served.operation, resp.status, served.source, resp.outcome, ms, faults
         )
 
+    def close(self) -> None:
+        """The server is stopping (see replayer.server.run): models stop what they run."""
+        self.pipeline.world.close()
+
     async def _apigw(self, inc: Incoming, receiver: Receiver, send: Send) -> None:
         """Seam for the Lambda model's API Gateway v1 front (replayer.state.lambda_.apigw)."""
         front = getattr(self.pipeline.world.model("lambda"), "apigw", None)

@@ -44,6 +44,23 @@ def _loop() -> str:
     return "uvloop"
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server, which also stops what the app's models run when it stops."""
+
+    def __init__(self, settings: uvicorn.Config, app: App) -> None:
+        super().__init__(settings)
+        self._app = app
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # Before waiting for open requests: an Invoke in flight may run for up to 15 minutes,
+        # and killing its worker ends it now. Again after: a request that raced the stop.
+        self._app.close()
+        try:
+            await super().shutdown(sockets)
+        finally:
+            self._app.close()
+
+
 def uvicorn_server(app: App, config: ServeConfig) -> uvicorn.Server:
     settings = uvicorn.Config(
         app,
@@ -60,7 +77,7 @@ def uvicorn_server(app: App, config: ServeConfig) -> uvicorn.Server:
         timeout_keep_alive=75,
         proxy_headers=False,  # admin access is decided by the real peer address
     )
-    return uvicorn.Server(settings)
+    return _Server(settings, app)
 
 
 def serve_forever(config: ServeConfig, sock: socket.socket | None = None) -> None:

@@ -83,6 +83,12 @@ class World:
             if model is not None:
                 model.reset()
 
+    def close(self) -> None:
+        """The server is stopping: each model stops its processes and background tasks."""
+        for model in self._models.values():
+            if model is not None:
+                model.close()
+
     def services(self) -> dict[str, str]:
         """For health: each known service and whether it is modelled or opaque."""
         known = set(self._paths) | self._recordings.services()

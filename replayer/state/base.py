@@ -169,6 +169,12 @@ class ServiceModel:
         """A JSON-able view of the current state, for GET /_awsrec/state."""
         return {}
 
+    def close(self) -> None:
+        """The server is stopping: stop what the model runs (processes, background tasks).
+
+        Called on the server's event loop, once connections stop being accepted; idempotent.
+        """
+
 
 # Models are imported lazily, so serving S3 never imports the Lambda runtime.
 MODEL_PATHS: dict[str, str] = {

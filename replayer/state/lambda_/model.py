@@ -55,10 +55,14 @@ class LambdaModel(InvokeOps):
         return doc
 
     def close(self) -> None:
+        """The server is stopping: cancel Event invocations, kill every worker, drop code."""
+        for job in list(self._background):
+            job.cancel()
         self.close_runtime()
         if self.code_cache is not None:
             self.code_cache.close()
             self.code_cache = None
+        atexit.unregister(self.close)  # closed once is enough; and the model can be freed
 
     async def apigw(self, req: apigw.HttpRequest, body: bytes) -> ServeResponse:
         """The API Gateway v1 front: /_awsrec/apigw/FUNCTION[:QUALIFIER]/path?query."""

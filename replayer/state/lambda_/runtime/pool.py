@@ -35,6 +35,11 @@ class Pool:
             self._busy.add(worker)
             try:
                 outcome = await worker.invoke(inv)
+            except BaseException:
+                # Cancelled (the server is stopping) or broken: the worker is mid-invocation
+                # and can never be reused, and an orphan would run until it exits by itself.
+                worker.close()
+                raise
             finally:
                 self._busy.discard(worker)
             if worker.alive and worker.spec.key == spec.key:

@@ -17,7 +17,7 @@ class RecordMode(StrEnum):
     NONE = "none"
     # Replay the cassettes that exist; record those that do not.
     ONCE = "once"
-    # Run live and re-record a cassette only when the run made requests it lacks (see README).
+    # Run live; re-record a cassette only when the run no longer matches it (see README).
     NEW_EPISODES = "new_episodes"
     # Re-record every cassette.
     ALL = "all"
@@ -39,7 +39,7 @@ class Action(StrEnum):
 
     REPLAY = "replay"  # serve the cassette offline
     RECORD = "record"  # record live traffic into the cassette, replacing it
-    EPISODES = "episodes"  # record live; replace the cassette only if something is new
+    EPISODES = "episodes"  # record live; replace the cassette only if the run differs
     MISSING = "missing"  # replay wanted, but there is no cassette: the test fails
     OFF = "off"
 

@@ -6,6 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from awsrec.cassette import (
+    Cassette,
+    CassetteHeader,
+    Interaction,
+    Request,
+    Response,
+    dump_cassette,
+)
 from awsrec.errors import UsageError
 from awsrec.pytest_plugin.modes import Action, RecordMode, parse_mode, plan
 from awsrec.pytest_plugin.naming import cassette_dir, cassette_path, stem_for
@@ -94,3 +102,31 @@ def test_marker_names_are_relative_to_the_cassette_dir(tmp_path: Path) -> None:
     assert cassette_path(tmp_path / "x", "t.py::test_a", str(absolute)) == absolute.with_suffix(
         ".awsrec"
     )
+
+
+def _cassette(path: Path, *keys: str) -> Path:
+    header = CassetteHeader(awsrec_version="0", recorded_at="2025-01-01T00:00:00", upstream="aws")
+    items = [
+        Interaction(n, "s3", "GetObject", Request("GET", f"/b/{key}"), Response(200))
+        for n, key in enumerate(keys, 1)
+    ]
+    dump_cassette(path, Cassette(header, items))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "rewrite"),
+    [
+        (("a", "b"), ("a", "b"), False),
+        (("a", "b", "c"), ("a", "b"), False),  # old episodes at the end are kept
+        (("a", "b"), ("a", "b", "c"), True),
+        (("a", "b"), ("b", "a"), True),  # strict replay would fail on the order
+        (("a", "b", "c"), ("a", "c"), True),
+    ],
+)
+def test_new_episodes_keeps_a_cassette_only_while_it_replays_in_order(
+    tmp_path: Path, old: tuple[str, ...], new: tuple[str, ...], rewrite: bool
+) -> None:
+    from awsrec.pytest_plugin.record import _has_new
+
+    assert _has_new(_cassette(tmp_path / "old", *old), _cassette(tmp_path / "new", *new)) is rewrite

@@ -294,6 +294,7 @@ def main() -> None:
     ap.add_argument("--only", default="", help="comma-separated targets")
     args = ap.parse_args()
     only = set(filter(None, args.only.split(",")))
+    load_before = os.getloadavg()  # the machine is shared: say how busy it was
     results: list[Result] = []
     notes: list[str] = []
     port = free_port()
@@ -311,14 +312,20 @@ def main() -> None:
                 results += measure(target, pid, port, args.seconds)
         except Exception as e:  # a peer that fails to start is noted, not fatal
             notes.append(f"{target}: skipped: {type(e).__name__}: {e}")
-    report(results, notes)
+    report(results, notes, (load_before, os.getloadavg()))
 
 
-def report(results: list[Result], notes: list[str]) -> None:
+def report(
+    results: list[Result],
+    notes: list[str],
+    load: tuple[tuple[float, float, float], tuple[float, float, float]],
+) -> None:
     print(
         f"machine: {platform.machine()} {os.cpu_count()} cpu, {platform.platform()}, "
         f"python {platform.python_version()}, concurrency {CONCURRENCY}"
     )
+    before, after = (" ".join(f"{x:.2f}" for x in la) for la in load)
+    print(f"load average (1/5/15 min): before {before}, after {after}")
     base = {r.workload: r for r in results if r.target == "awsrec"}
     print(
         f"{'workload':9} {'target':10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "

@@ -89,7 +89,9 @@ class Store(ServiceModel):
             raise DynamoError(
                 "SerializationException", "Start of structure or map found where not expected."
             )
-        if _too_deep(doc):
+        # Depth never exceeds the number of brackets, and counting them is cheap (~1 us), so
+        # the walk only runs for the rare request that could be too deep.
+        if raw.count(b"{") + raw.count(b"[") > _MAX_JSON_DEPTH and _too_deep(doc):
             # Attributes nest at most 32 levels (two JSON levels each), so the recursive
             # item code never meets a deeper document:
             # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow, Underflow
 from typing import Any
 
@@ -22,6 +23,8 @@ SCALARS = frozenset(("S", "N", "B"))
 SET_NAMES = {"SS": "string", "NS": "number", "BS": "binary"}
 ALL_TYPES = frozenset(("S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"))
 MAX_ITEM_SIZE = 400 * 1024
+# Integers DynamoDB stores as written (the common case, kept off the Decimal path).
+_PLAIN_INT = re.compile(r"-?[1-9][0-9]{0,37}|0")
 
 
 def parse_number(text: Any) -> Decimal:
@@ -107,6 +110,8 @@ def check_value(av: Any) -> AV:
             )
         return av
     if t == "N":
+        if isinstance(v, str) and _PLAIN_INT.fullmatch(v):
+            return av  # already in canonical form: at most 38 digits, no sign of zero
         return {"N": format_number(parse_number(v))}
     if t == "B":
         decode_binary(v)

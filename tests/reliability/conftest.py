@@ -90,3 +90,23 @@ def serve_process(tmp_path: Path) -> Iterator[type[ServeProcess]]:
     yield Started
     for server in started:
         server.stop()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Sweep every cassette this run wrote (its temp dirs) and the repo's cassettes/."""
+    if hasattr(session.config, "workerinput"):
+        return  # xdist workers: the controller sweeps once, over every worker's temp dir
+    from tests.reliability.secrets import sweep
+
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    roots = [ROOT / "cassettes"]
+    if factory is not None:
+        roots.append(factory.getbasetemp())
+    findings = sweep(roots)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"secrets sweep: {len(findings)} finding(s) in {roots}")
+        for finding in findings[:50]:
+            reporter.write_line(f"  LEAK {finding}", red=True)
+    if findings:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

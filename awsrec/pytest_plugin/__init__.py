@@ -181,7 +181,7 @@ def _marker_options(item: pytest.Item) -> tuple[str | None, bool | None, Path | 
     )
 
 
-def plan_test(item: pytest.Item, settings: Settings) -> AwsrecTest:
+def _plan_test(item: pytest.Item, settings: Settings) -> AwsrecTest:
     """Which cassette the test uses and what this run does with it."""
     name, strict, faults = _marker_options(item)
     directory = cassette_dir(item.path, settings.rootdir, settings.base_dir)
@@ -214,7 +214,7 @@ def awsrec_endpoint(
     item = request.node
     assert isinstance(item, pytest.Item)
     settings = _awsrec_hosts.settings
-    test = plan_test(item, settings)
+    test = _plan_test(item, settings)
     item.stash[_TEST] = test
     if test.action is Action.OFF:
         off_env(monkeypatch, settings.upstream)

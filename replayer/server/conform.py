@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -89,6 +90,7 @@ class Conformer:
         )
         if isinstance(resp.body, bytes) and resp.body and recorded.body:
             out.body = self._layout(resp.body, form, message)
+            out.headers = _with_crc32(out.headers, out.body)
         return out, "recording"
 
     def headers(self, request: ServeRequest, resp: ServeResponse, recorded: Pairs) -> Pairs:
@@ -178,7 +180,19 @@ class Conformer:
                 continue
             headers.append((name, self.fresh(lname, request, {}) if lname in _VOLATILE else value))
         body = fill_placeholders(bytes(recorded.body), request, self.dates.now)
-        return ServeResponse(recorded.status, headers, body, form.outcome)
+        return ServeResponse(recorded.status, _with_crc32(headers, body), body, form.outcome)
+
+
+def _with_crc32(headers: Pairs, body: bytes) -> Pairs:
+    """DynamoDB's x-amz-crc32 recomputed over the body actually sent.
+
+    botocore checks it and retries on a mismatch (so the model would see a write twice); the
+    body changes whenever the recorded layout reorders it or placeholders are filled in.
+    """
+    return [
+        (name, str(zlib.crc32(body)) if name.lower() == "x-amz-crc32" else value)
+        for name, value in headers
+    ]
 
 
 def _resource_specific(message: str, form: Recorded) -> bool:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,24 @@ def test_resource_specific_recorded_wording_is_not_reused(conform_url: str) -> N
     # The recorded message names table "orders": the model's own message is kept.
     assert err["Error"]["Message"] == "Requested resource not found: other"
     assert err["ResponseMetadata"]["HTTPHeaders"]["x-awsrec-source"] == "recording"
+
+
+def test_reordered_dynamodb_body_carries_its_own_crc32(
+    serve_factory: ServeFactory, tmp_path: Path
+) -> None:
+    # botocore checks x-amz-crc32 and retries on a mismatch, so a stale checksum after the
+    # recorded layout reorders the body would make the model see every write twice.
+    recorded = {"AccountMaxWriteCapacityUnits": 4, "TableMaxReadCapacityUnits": 1}
+    item = interaction(
+        1, "dynamodb", "DescribeLimits", ddb_request("DescribeLimits", {}),
+        (200, DDB_HEADERS, json.dumps(recorded).encode()),
+    )  # fmt: skip
+    url = serve_factory(cassettes=[write_cassette(tmp_path / "crc.awsrec", [item])]).url
+    headers = {**signed_for("dynamodb"), "X-Amz-Target": "DynamoDB_20120810.DescribeLimits"}
+    headers["Content-Type"] = "application/x-amz-json-1.0"
+    status, resp_headers, body = raw(url, "POST", "/", headers, b"{}")
+    assert status == 200
+    assert list(json.loads(body))[0] == "AccountMaxWriteCapacityUnits"  # the recorded order
+    values = {name.lower(): value for name, value in resp_headers}
+    assert values["x-awsrec-source"] == "recording"
+    assert values["x-amz-crc32"] == str(zlib.crc32(body))

@@ -14,6 +14,7 @@ from mitmproxy import ctx  # noqa: E402
 
 from recorder import events  # noqa: E402
 from recorder.credentials import CredentialSource  # noqa: E402
+from recorder.lean import Lean  # noqa: E402
 from recorder.record import Record  # noqa: E402
 from recorder.route import Route  # noqa: E402
 from recorder.settings import RecorderSettings  # noqa: E402
@@ -39,7 +40,8 @@ def _build() -> list[object]:
     wired: list[object] = [Record(sink, settings.only_aws, settings.split_by == "header")]
     if settings.mode == "endpoint":
         wired.append(Route(sink, credentials, settings.upstream, settings.region))
-    wired.append(Announce())
+    # Lean before Announce: the launcher hears `listening` once the chain is trimmed.
+    wired += [Lean(), Announce()]
     return wired
 
 

@@ -79,6 +79,9 @@ class RuntimeApiServer:
         self.server: asyncio.Server | None = None
         self.port = 0
         self._conns: set[asyncio.StreamWriter] = set()
+        # asyncio drops its own reference to a connection's task when the connection is lost;
+        # a task still awaiting the next invocation would then be destroyed pending.
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> int:
         self.server = await asyncio.start_server(self._serve, "127.0.0.1", 0, limit=_MAX_HEAD)
@@ -87,6 +90,9 @@ class RuntimeApiServer:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._conns.add(writer)
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
         try:
             while (req := await _read_request(reader)) is not None:
                 if req.headers.get("expect", "").lower() == "100-continue":
@@ -100,6 +106,7 @@ class RuntimeApiServer:
             pass  # the worker went away, or the server is stopping
         finally:
             self._conns.discard(writer)
+            self._tasks.discard(task)
             writer.close()
 
     def close(self) -> None:
@@ -109,3 +116,6 @@ class RuntimeApiServer:
             with contextlib.suppress(Exception):
                 writer.close()
         self._conns.clear()
+        for task in list(self._tasks):
+            with contextlib.suppress(RuntimeError):  # off the loop, after it closed (atexit)
+                task.cancel()

@@ -47,8 +47,8 @@ def on_parse(operation_model, response_dict, **_):
         "body": base64.b64encode(body if isinstance(body, bytes) else b"").decode(),
     })
 
-# One attempt: an x-amz-crc32 mismatch would otherwise resend the request (a second,
-# unrecorded request in strict mode). The CRC is checked by test_bodies_carry_their_crc32.
+# One attempt: a retry (e.g. on an x-amz-crc32 mismatch) would be a second, unrecorded request
+# in strict mode and hide the cause. The CRC is checked by test_bodies_carry_their_crc32.
 retries = {"total_max_attempts": 1, "mode": "standard"}
 ddb = boto3.client("dynamodb", config=Config(retries=retries))
 ddb.meta.events.register("before-parse", on_parse)
@@ -321,11 +321,6 @@ def test_model_keeps_aws_values_where_moto_differs(
         assert dict((k.lower(), v) for k, v in c["headers"])["content-type"] == ERROR_CONTENT_TYPE
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="serve core: replayer/server/conform.py re-serialises a JSON body in the recorded "
-    "key order but keeps the model's x-amz-crc32 (computed on the model's bytes)",
-)
 def test_bodies_carry_their_crc32(
     recording: Recording, serve_factory: ServeFactory, tmp_path: Path
 ) -> None:

@@ -96,7 +96,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Sweep every cassette this run wrote (its temp dirs) and the repo's cassettes/."""
     if hasattr(session.config, "workerinput"):
         return  # xdist workers: the controller sweeps once, over every worker's temp dir
-    from tests.reliability.secrets import sweep
+    from tests.reliability.secrets import cassettes, sweep
 
     factory = getattr(session.config, "_tmp_path_factory", None)
     roots = [ROOT / "cassettes"]
@@ -105,7 +105,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     findings = sweep(roots)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        reporter.write_line(f"secrets sweep: {len(findings)} finding(s) in {roots}")
+        swept = len(list(cassettes(roots)))
+        reporter.write_line(
+            f"secrets sweep: {swept} cassette(s) under {', '.join(map(str, roots))}: "
+            f"{len(findings)} finding(s)"
+        )
         for finding in findings[:50]:
             reporter.write_line(f"  LEAK {finding}", red=True)
     if findings:

@@ -29,12 +29,13 @@ _BODY_HASH_HEADERS = frozenset({"x-amz-content-sha256"})
 def sweep(paths: Iterable[Path]) -> list[str]:
     """Findings (one line each) for the cassette files under `paths` (files or directories)."""
     findings: list[str] = []
-    for path in _cassettes(paths):
+    for path in cassettes(paths):
         findings += [f"{path}: {f}" for f in _sweep_file(path)]
     return findings
 
 
-def _cassettes(paths: Iterable[Path]) -> Iterable[Path]:
+def cassettes(paths: Iterable[Path]) -> Iterable[Path]:
+    """Every *.awsrec file under `paths`."""
     for path in paths:
         if path.is_dir():
             yield from sorted(p for p in path.rglob("*.awsrec") if p.is_file())

@@ -257,7 +257,7 @@ def decode_header(obj: object) -> CassetteHeader:
         placeholders=_str_map(_get(obj, "placeholders", dict, w), f"{w}.placeholders"),
         rule_sets=_str_map(_get(obj, "rule_sets", dict, w), f"{w}.rule_sets"),
     )
-    records = obj.get("records")
+    records = _get(obj, "records", str, w)
     if records not in SUPPORTED_RECORDS:
         supported = ", ".join(SUPPORTED_RECORDS)
         raise CassetteFormatError(

@@ -109,13 +109,13 @@ class _Inflater:
         self.file, self.size = file, size
         self.pos = start  # file offset up to which compressed input has been consumed
         self.out = 0  # decompressed bytes produced
-        self.mark = (0, start)  # (out, pos) after the last cut that ended in a sync mark
         self.finished = False  # the stream had a final block (our writer never writes one)
         self.restore(_Snap(zlib.decompressobj(_WBITS), start, 0))
 
     def restore(self, snap: _Snap) -> None:
         """Go back to a snapshot taken at a record boundary."""
         self.zlib, self.pos, self.out = snap.inflate.copy(), snap.pos, snap.out
+        self.mark = (snap.out, snap.pos)  # snapshots are taken at record boundaries only
         self.buf, self.at = b"", 0  # compressed bytes read from the file and not yet cut
         self.cut, self.cut_marked = b"", False  # input left to feed; does it end in a mark
         self.draining = False  # the last call filled its output limit: zlib may hold more
@@ -123,6 +123,7 @@ class _Inflater:
         self.left = self.size - snap.pos
 
     def snapshot(self) -> _Snap:
+        # zlib's state (its 32 KiB window) costs about a microsecond to copy.
         return _Snap(self.zlib.copy(), self.pos, self.out)
 
     def read(self, n: int) -> bytes:
@@ -211,28 +212,39 @@ _SIZED = {0xC4: 1, 0xC5: 2, 0xC6: 4, 0xD9: 1, 0xDA: 2, 0xDB: 4, 0xDC: 2, 0xDD: 4
 
 
 class _Counter:
-    """Reads or skips decompressed bytes, counting them, never holding more than a chunk."""
+    """Reads or skips decompressed bytes, counting them, never holding more than one read."""
 
     def __init__(self, source: _Inflater) -> None:
-        self.source, self.buf, self.count = source, b"", 0
+        self.source, self.buf, self.at, self.count = source, b"", 0, 0
 
-    def take(self, n: int) -> bytes | None:
-        while len(self.buf) < n:
+    def _fill(self, n: int) -> bool:
+        while len(self.buf) - self.at < n:
             more = self.source.read(_READ_SIZE)
             if not more:
-                return None
-            self.buf += more
-        data, self.buf = self.buf[:n], self.buf[n:]
+                return False
+            self.buf, self.at = self.buf[self.at :] + more, 0  # what is kept is under n bytes
+        return True
+
+    def _advance(self, n: int) -> None:
+        self.at += n
         self.count += n
         if self.count > MAX_RECORD_BYTES:
             raise _StreamError(f"record is larger than {MAX_RECORD_BYTES} bytes")
+
+    def take(self, n: int) -> bytes | None:
+        """The next `n` (at most 8) bytes; None at the end of the stream."""
+        if not self._fill(n):
+            return None
+        data = self.buf[self.at : self.at + n]
+        self._advance(n)
         return data
 
     def skip(self, n: int) -> bool:
         while n:
-            step = min(n, max(len(self.buf), 1), _READ_SIZE)
-            if self.take(step) is None:
+            if self.at == len(self.buf) and not self._fill(1):
                 return False
+            step = min(n, len(self.buf) - self.at)
+            self._advance(step)
             n -= step
         return True
 
@@ -435,8 +447,7 @@ def uncompressed_bytes(path: Path) -> bytes:
     reader = _Reader(Path(path))
     try:
         reader.header()
-        reader.file.seek(0)
-        chunks = [reader.file.read(reader.end)]
+        chunks = [os.pread(reader.file.fileno(), reader.end, 0)]
         while chunk := reader.inflater.read(_READ_SIZE):
             chunks.append(chunk)
     except _StreamError as e:
@@ -564,8 +575,7 @@ def _rewrite_complete(path: Path) -> None:
     tmp, reader = _temp_for(path), _Reader(path)
     try:
         reader.header()
-        reader.file.seek(0)
-        header = reader.file.read(reader.end)
+        header = os.pread(reader.file.fileno(), reader.end, 0)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
         try:
             _write_all(fd, [header])
@@ -672,10 +682,12 @@ class CassetteWriter:
                 raise AwsrecError(f"{self.path}: an earlier write failed ({self._failed})")
             try:
                 _deflate_record(self._fd, self._deflate, pieces)
-            except OSError as e:
+            except BaseException as e:
                 # The compressor has moved past what is on disk: this stream cannot go on.
-                self._failed = e.strerror or type(e).__name__
-                raise AwsrecError(f"{self.path}: cannot write cassette: {e.strerror}") from e
+                self._failed = getattr(e, "strerror", None) or type(e).__name__
+                if isinstance(e, OSError):
+                    raise AwsrecError(f"{self.path}: cannot write cassette: {e.strerror}") from e
+                raise
             self.count += 1
 
     def close(self) -> None:

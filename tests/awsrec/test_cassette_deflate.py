@@ -215,13 +215,24 @@ def test_bytes_after_a_finished_stream_are_an_error(tmp_path: Path) -> None:
         load_cassette(path)
 
 
-def test_unknown_record_encoding_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("records", "message"),
+    [
+        ("zstd", r"records encoded as 'zstd' are not supported \(supported: deflate\)"),
+        (None, "header.records is nil, expected str"),
+        ("missing", "header has no 'records'"),
+    ],
+)
+def test_unknown_record_encoding_is_refused(tmp_path: Path, records: str, message: str) -> None:
     header, stream = _split(GOLDEN)
+    header["records"] = records
+    if records == "missing":
+        del header["records"]
     path = tmp_path / "z.awsrec"
-    path.write_bytes(msgpack.packb({**header, "records": "zstd"}) + stream)
-    message = r"records encoded as 'zstd' are not supported \(supported: deflate\)"
-    with pytest.raises(CassetteFormatError, match=message):
+    path.write_bytes(msgpack.packb(header) + stream)
+    with pytest.raises(CassetteFormatError, match=message) as info:
         load_cassette(path)
+    assert str(info.value).startswith(f"{path}: ")
 
 
 FAILING_DISK = textwrap.dedent(
@@ -273,3 +284,21 @@ def test_a_closed_writer_refuses_appends(tmp_path: Path) -> None:
     writer.close()
     with pytest.raises(AwsrecError, match="cassette writer is closed"):
         writer.append(_interaction(1))
+
+
+def test_big_record_with_every_msgpack_type_round_trips(tmp_path: Path) -> None:
+    # A body past the shared buffer sends the record down the measured path, whose walk over
+    # the record must agree with msgpack on every type (and stay fast over many small tokens).
+    values: list[object] = [None, True, False, 0, -1, -33, 127, 255, 65_535, 2**32, -(2**63)]
+    values += [2**64 - 1, 1.5, "", "x" * 31, "y" * 255, "z" * 70_000, b"", b"b" * 300, [], {}]
+    values += [[1, [2, [3]]], {"k": {"n": None}}, list(range(20)), "é" * 40]
+    flags = {f"flag{n}": values[n % len(values)] for n in range(20_000)}
+    big = _interaction(1, bytes(range(256)) * (17 * MiB // 256))
+    big.flags = flags
+    path = tmp_path / "c.awsrec"
+    with CassetteWriter(path, sample_cassette().header) as writer:
+        writer.append(big)
+        writer.append(_interaction(2, b"after"))
+    loaded = load_cassette(path).interactions
+    assert loaded[0] == big
+    assert loaded[1].response.body == b"after"

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         dump_cassette,
         iter_cassette,
         load_cassette,
+        uncompressed_bytes,
     )
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "encode_interaction",
     "iter_cassette",
     "load_cassette",
+    "uncompressed_bytes",
 ]
 
 FORMAT_VERSION = 1
@@ -170,6 +172,7 @@ _IO_NAMES = frozenset(
         "dump_cassette",
         "iter_cassette",
         "load_cassette",
+        "uncompressed_bytes",
     }
 )
 

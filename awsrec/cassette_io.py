@@ -169,7 +169,8 @@ class _Inflater:
             if not more and not rest:
                 return False
             if not more or rest >= _FILE_CHUNK:
-                # Big record: feed what we have but 3 bytes, the start of a mark maybe.
+                # No mark in sight (a big record, or the end): feed what there is, but keep
+                # 3 bytes that may start a mark the next read completes.
                 self._take(len(self.buf) - (3 if more else 0), marked=False)
                 self.buf, self.at = self.buf[self.at :] + more, 0
                 return True
@@ -205,8 +206,8 @@ class _Inflater:
             return False
 
 
-# msgpack type bytes (spec "formats") with a fixed-size payload, and those with a length field:
-# what the length counts ("bytes" of payload, "items", or "pairs") and its size.
+# msgpack type bytes (spec "formats") with a fixed-size payload (its size), and those with a
+# length field (the field's size): bin/str lengths count bytes, array items, map pairs.
 _FIXED = {0xCA: 4, 0xCB: 8, 0xCC: 1, 0xCD: 2, 0xCE: 4, 0xCF: 8, 0xD0: 1, 0xD1: 2, 0xD2: 4, 0xD3: 8}
 _SIZED = {0xC4: 1, 0xC5: 2, 0xC6: 4, 0xD9: 1, 0xDA: 2, 0xDB: 4, 0xDC: 2, 0xDD: 4, 0xDE: 2, 0xDF: 4}
 

@@ -20,7 +20,8 @@ from replayer.state.lambda_.runtime.env import CodeCache, function_env
 from replayer.state.lambda_.runtime.pool import Pool
 from replayer.state.lambda_.runtime.worker import Invocation, Outcome, WorkerSpec
 from replayer.state.lambda_.s3source import endpoint_of
-from replayer.state.lambda_.seed import RecordedInvokes
+from replayer.state.lambda_.seed import RecordedInvokes, fill_placeholders
+from replayer.state.lambda_.store import Function
 from replayer.state.lambda_.world import Target
 
 log = logging.getLogger("awsrec.serve")
@@ -29,6 +30,10 @@ SYNC_LIMIT = 6 * 1024 * 1024
 ASYNC_LIMIT = 1024 * 1024
 RESPONSE_LIMIT = 6 * 1024 * 1024 + 100  # as the error below names it
 _TYPES = ("RequestResponse", "Event", "DryRun")
+# Recorded headers that belong to the recorded exchange, not to its answer: set afresh.
+_PER_RESPONSE = frozenset(
+    {"content-length", "date", "x-amzn-requestid", "connection", "transfer-encoding"}
+)
 
 
 class InvokeOps(PolicyOps):
@@ -46,7 +51,11 @@ class InvokeOps(PolicyOps):
 
     @handles("Invoke")
     async def invoke(self, request: ServeRequest) -> ServeResponse:
-        target = self.target(request)
+        name, qualifier = self.name_and_qualifier(request)
+        fn = self.function(request.region, name, qualifier)
+        # A recorded function's versions and aliases are known only as far as it was read;
+        # its recorded invocations say which qualifiers it answered to.
+        target = None if fn.recorded else self.resolve(request.region, name, qualifier)
         self.region = request.region  # the API Gateway front runs in the clients' region
         kind = request.headers.get("X-Amz-Invocation-Type") or "RequestResponse"
         if kind not in _TYPES:
@@ -60,15 +69,14 @@ class InvokeOps(PolicyOps):
         check_payload(payload, kind)
         if kind == "DryRun":
             return ServeResponse(204, [], b"")
+        if target is None:
+            return self.recorded_answer(request, fn, qualifier, kind, payload)
         context = client_context(request.headers.get("X-Amz-Client-Context"))
         if kind == "Event":
             job = asyncio.ensure_future(self.run(target, payload, request.host, request.region))
             self._background.add(job)
             job.add_done_callback(self._event_done)
             return ServeResponse(202, [("Content-Type", "application/json")], b"")
-        recorded = self.recorded_answer(target, payload)
-        if recorded is not None:
-            return recorded
         outcome = await self.run(target, payload, request.host, request.region, context)
         return self.answer(target, outcome, request.headers.get("X-Amz-Log-Type") == "Tail")
 
@@ -77,20 +85,39 @@ class InvokeOps(PolicyOps):
         if not job.cancelled() and job.exception() is not None:
             log.warning("Event invocation failed: %s", job.exception())
 
-    def recorded_answer(self, target: Target, payload: bytes) -> ServeResponse | None:
+    def recorded_answer(
+        self, request: ServeRequest, fn: Function, qualifier: str | None, kind: str, payload: bytes
+    ) -> ServeResponse:
         """A function known only from a recording answers as recorded for the same payload."""
-        if not target.function.recorded:
-            return None
-        it = self.recorded_invokes.find(target.function.name, target.qualifier, payload)
+        it = self.recorded_invokes.find(fn.name, qualifier, kind, payload)
+        if it is None and kind == "Event":
+            # AWS's answer to an Event invocation (202, no body) does not depend on the
+            # payload; only the run it queues does, and that cannot happen without the code.
+            self.notes.append(f"Event invocation of {fn.name} (recorded, no code) not run")
+            return ServeResponse(202, [("Content-Type", "application/json")], b"")
         if it is None:
-            raise AwsError(
-                "NotImplemented",
-                f"awsrec holds no code for {target.function.name} and no recorded Invoke with "
-                "this payload.",
-                501,
-            )
+            raise AwsError("NotImplemented", self.miss(fn.name, qualifier, kind), 501)
         resp = it.response
-        return ServeResponse(resp.status, list(resp.headers), bytes(resp.body))
+        tail = request.headers.get("X-Amz-Log-Type") == "Tail"
+        headers = [
+            (k, v)
+            for k, v in resp.headers
+            if k.lower() not in _PER_RESPONSE and (tail or k.lower() != "x-amz-log-result")
+        ]
+        body = fill_placeholders(bytes(resp.body), request.request_id, self.account)
+        outcome = "ok" if resp.status < 400 else _error_code(resp.headers, body)
+        return ServeResponse(resp.status, headers, body, outcome)
+
+    def miss(self, name: str, qualifier: str | None, kind: str) -> str:
+        """Why a recorded function cannot answer: the nearest recording is not guessed."""
+        recorded = self.recorded_invokes.recorded_payloads(name, qualifier, kind)
+        shown = ", ".join(_short(p) for p in recorded[:3]) or "none"
+        return (
+            f"awsrec holds no code for function {name} (recorded from AWS, not created in this "
+            f"world) and no {kind} Invoke of it with Qualifier {qualifier or '(none)'} and this "
+            f"payload was recorded; awsrec does not guess from the nearest recording. Recorded "
+            f"payloads ({len(recorded)}): {shown}"
+        )
 
     async def run(
         self,
@@ -193,3 +220,21 @@ def oversized(size: int) -> bytes:
             "errorType": "Function.ResponseSizeTooLarge",
         }
     ).encode()
+
+
+def _short(payload: bytes, limit: int = 100) -> str:
+    text = payload.decode("utf-8", "replace")
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _error_code(headers: list[tuple[str, str]], body: bytes) -> str:
+    """A recorded rest-json error's code: X-Amzn-ErrorType, else the body's Type/__type."""
+    for key, value in headers:
+        if key.lower() == "x-amzn-errortype":
+            return value.split(":")[0]
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        doc = {}
+    code = doc.get("__type") or doc.get("Type") if isinstance(doc, dict) else None
+    return str(code).rsplit("#", 1)[-1] if code else "ServiceException"

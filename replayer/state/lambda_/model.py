@@ -25,7 +25,7 @@ class LambdaModel(InvokeOps):
         self.region = "us-east-1"
         self.notes: list[str] = []  # what was accepted but not emulated (Layers, ...)
         self._background = set()
-        self._w0: dict[str, dict[str, Any]] = {}
+        self._w0 = seed.World0()
         self.recorded_invokes = seed.RecordedInvokes()
         atexit.register(self.close)
 
@@ -35,8 +35,7 @@ class LambdaModel(InvokeOps):
             self._apply_w0()
 
     def _apply_w0(self) -> None:
-        for name, cfg in self._w0.items():
-            self.store.functions[name] = seed.seeded_function(name, cfg)
+        self.store.functions.update(self._w0.functions())
         self.store.save()
 
     def reset(self) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional, TextIO
 
 import typer
 
@@ -234,6 +235,10 @@ def diff(
         Optional[str],  # noqa: UP045
         typer.Option(help="Region to sign for (default: each cassette's)."),
     ] = None,
+    rules: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(help="Extra normalisation rules file (YAML), applied to both sides."),
+    ] = None,
 ) -> int:
     """Replay cassettes against emulators and report their fidelity."""
     from rich.console import Console
@@ -258,6 +263,7 @@ def diff(
         history=history,
         gates=Gates(fail_under, no_regressions),
         console=Console(stderr=False),
+        rules_file=rules,
     )
 
 
@@ -329,8 +335,21 @@ def report(
     )
 
 
+def _one_line_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    print(f"awsrec: warning: {message}", file=file or sys.stderr)
+
+
 def main() -> None:
     """Entry point: run the app, turning awsrec errors into one line and an exit code."""
+    # Warnings (e.g. a cassette's torn tail dropped on load) are one line, like errors.
+    warnings.showwarning = _one_line_warning
     try:
         code = app(standalone_mode=False)
     except typer.Abort:
@@ -350,4 +369,13 @@ def main() -> None:
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as e:
+        # A bug of ours: still one line for the user; --debug shows the traceback.
+        if _state["debug"]:
+            raise
+        print(
+            f"awsrec: internal error: {type(e).__name__}: {e} (rerun with --debug for details)",
+            file=sys.stderr,
+        )
+        sys.exit(3)
     sys.exit(code if isinstance(code, int) else 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from replayer.diff.reports.document import Document, items, pct, summary, table, targets
@@ -22,16 +23,19 @@ def print_summary(doc: Document, console: Console, max_ops: int = 15, max_findin
     for t in targets(doc):
         s, sev = summary(t), table(t, "severities")
         console.print(
-            f"[bold]{t['name']}[/] ({t['url']}): fidelity [{_colour(s['fidelity'])}]"
-            f"{pct(s['fidelity'])}[/] ({s['passed']}/{s['compared']} interactions passed)"
-            + "".join(f", [{_STYLE.get(k, '')}]{v} {k}[/]" for k, v in sev.items() if v)
+            f"[bold]{escape(str(t['name']))}[/] ({escape(str(t['url']))}): fidelity "
+            f"[{_colour(s['fidelity'])}]{pct(s['fidelity'])}[/] "
+            f"({s['passed']}/{s['compared']} interactions passed)"
+            + "".join(
+                f", [{_STYLE.get(k, 'dim')}]{v} {escape(str(k))}[/]" for k, v in sev.items() if v
+            )
         )
         ops = Table("operation", "fidelity", "passed", show_edge=False, box=None)
         ranked = sorted(table(t, "operations").items(),
                         key=lambda kv: (kv[1].get("fidelity") or 0.0, kv[0]))  # fmt: skip
         for op, sc in ranked[:max_ops]:
             colour = _colour(sc["fidelity"])
-            ops.add_row(op, f"[{colour}]{pct(sc['fidelity'])}[/]",
+            ops.add_row(escape(op), f"[{colour}]{pct(sc['fidelity'])}[/]",
                         f"{sc['passed']}/{sc['compared']}")  # fmt: skip
         console.print(ops)
         shown = 0
@@ -41,9 +45,11 @@ def print_summary(doc: Document, console: Console, max_ops: int = 15, max_findin
                     shown += 1
                     console.print(
                         f"  [{_STYLE[str(d['severity'])]}]{d['severity']}[/] "
-                        f"{r['cassette']}#{r['seq']} {r['service']}/{r['operation']}: "
-                        f"{d['kind']} at {d['where']}: {d['expected']!r} -> {d['actual']!r}",
+                        + escape(
+                            f"{r['cassette']}#{r['seq']} {r['service']}/{r['operation']}: "
+                            f"{d['kind']} at {d['where']}: {d['expected']!r} -> {d['actual']!r}"
+                        ),
                         highlight=False, markup=True, soft_wrap=True,
                     )  # fmt: skip
         for w in t.get("warnings", []) or []:  # type: ignore[attr-defined]
-            console.print(f"  [yellow]warning[/] {w}", highlight=False)
+            console.print(f"  [yellow]warning[/] {escape(str(w))}", highlight=False)

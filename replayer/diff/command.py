@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from awsrec.errors import UsageError
+from awsrec.normalize import load_rules_file
 from replayer.diff import history as hist
 from replayer.diff.model import DiffSettings, Target
 from replayer.diff.reports import parse_formats, write_reports
@@ -57,9 +58,15 @@ def _gate_failures(doc: Document, gates: Gates, regressions: list[hist.Regressio
 def run_diff_command(
     paths: list[Path], settings: DiffSettings, *, report_dir: Path | None, formats: str,
     label: str | None, history: Path | None, gates: Gates, console: Console,
+    rules_file: Path | None = None,
 ) -> int:  # fmt: skip
-    """Replay, compare, report, keep history, apply gates; returns the exit code."""
+    """Replay, compare, report, keep history, apply gates; returns the exit code.
+
+    `rules_file`: the user's normalisation rules, applied to both sides on top of the built-ins
+    (validated before anything is replayed; a bad file is a RulesError).
+    """
     fmts = parse_formats(formats)
+    rules = load_rules_file(rules_file) if rules_file is not None else None
     if gates.no_regressions and history is None:
         raise UsageError("--no-regressions needs --history DIR to compare with")
     if history is not None and not label:
@@ -70,7 +77,7 @@ def run_diff_command(
     columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("replay", total=total_steps(sources, settings))
-        runs = run_diff(sources, settings, progress=lambda n: bar.advance(task, n))
+        runs = run_diff(sources, settings, progress=lambda n: bar.advance(task, n), rules=rules)
     doc = build_document(runs, label=label, cassettes=[s.name for s in sources])
     print_summary(doc, console)
     if report_dir is not None:

@@ -10,9 +10,11 @@ from pathlib import Path
 from awsrec.cassette import Cassette, Interaction, Response
 from awsrec.cassette_io import cassette_files, load_cassette
 from awsrec.normalize import Normaliser, RuleSet
+from replayer.diff.accounts import AccountMap, needs_account, target_account
 from replayer.diff.bodies import printable
 from replayer.diff.client import TargetClient, TargetError
 from replayer.diff.compare import compare_responses
+from replayer.diff.framing import reframe
 from replayer.diff.ignore import Ignore
 from replayer.diff.isolate import Isolation
 from replayer.diff.model import DiffSettings, InteractionResult, Shown, Target, TargetRun
@@ -45,6 +47,15 @@ class _Replay:
     warnings: list[str] = field(default_factory=list)
 
 
+def _accounts(
+    interactions: list[Interaction], target: Target, region: str, warnings: list[str]
+) -> AccountMap | None:
+    if not needs_account(interactions):
+        return None  # most cassettes: no STS call
+    account = target_account(target, region, warnings)
+    return AccountMap(account) if account else None
+
+
 def _replay_once(
     source: Source, target: Target, region: str, settings: DiffSettings, progress: Progress
 ) -> _Replay:
@@ -54,11 +65,14 @@ def _replay_once(
     client = TargetClient(target, region, settings.timeout_s)
     try:
         seed_world(plan_world(interactions), iso, target, region, out.warnings)
+        accounts = _accounts(interactions, target, region, out.warnings)
         bindings = Bindings()
         for interaction in interactions:
             request = bindings.apply(iso.request(interaction))
+            if accounts is not None:
+                request = accounts.request(interaction, request)
             try:
-                raw = client.send(interaction.service, request)
+                raw = client.send(interaction.service, reframe(request, interaction.flags))
             except TargetError as e:
                 out.answers.append(e)
             else:
@@ -79,10 +93,10 @@ def _shown(response: Response) -> Shown:
 def _compare(
     source: Source, replay: _Replay, settings: DiffSettings, ignore: Ignore, rules: RuleSet | None
 ) -> list[InteractionResult]:
+    # Both sides normalised alike (ARCHITECTURE.md, "Diff semantics"). Normalising is
+    # idempotent, so a cassette normalised when it was recorded is unchanged by its own rules
+    # and still gets the user's --rules (tests/replayer/diff/test_normalise_twice.py).
     recorded_side, target_side = Normaliser(rules), Normaliser(rules)
-    # A cassette normalised at recording (its header names rule sets) is compared as stored:
-    # normalising placeholders again would turn "<timestamp:iso8601>" into "<timestamp:other>".
-    renormalise = rules is not None or not source.cassette.header.rule_sets
     results: list[InteractionResult] = []
     for interaction, answer in zip(source.cassette.interactions, replay.answers, strict=True):
         if not settings.selects(interaction.service, interaction.operation):
@@ -91,9 +105,7 @@ def _compare(
             source.name, interaction.seq, interaction.service, interaction.operation
         )
         svc, op = interaction.service, interaction.operation
-        expected = interaction.response
-        if renormalise:
-            expected = recorded_side.normalise_response(svc, op, expected)
+        expected = recorded_side.normalise_response(svc, op, interaction.response)
         result.expected = _shown(expected)
         if isinstance(answer, TargetError):
             result.error = str(answer)

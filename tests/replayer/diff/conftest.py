@@ -1,4 +1,4 @@
-"""Diff-engine fixtures: cassettes recorded once per session from moto through a capturing proxy."""
+"""Diff-engine fixtures: cassettes recorded once per session from moto by the real recorder."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from tests.support.servers import reset_moto
 @pytest.fixture(scope="session")
 def recorded(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory with an S3 and a DynamoDB cassette recorded from moto."""
-    out = tmp_path_factory.mktemp("cassettes")
+    out = tmp_path_factory.mktemp("recorded") / "cassettes"
     reset_moto(moto_url)
     prepare_fixtures(moto_url)
-    record(moto_url, out / "s3.awsrec", s3_traffic)
-    record(moto_url, out / "dynamodb.awsrec", dynamodb_traffic)
+    record(moto_url, out, s3_traffic, dynamodb_traffic)
     return out
 
 

@@ -1,5 +1,7 @@
-"""Test servers for the diff engine: a capturing proxy that records cassettes from moto, and a
-divergent proxy that changes moto's answers in known ways."""
+"""A reverse proxy in front of moto that changes its answers in known ways (a divergent target).
+
+Cassettes are recorded by the real recorder (tests/replayer/diff/scenario.py), not here.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +9,13 @@ import http.client
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
-
-from awsrec.cassette import Interaction, Request, Response
 
 Pairs = list[tuple[str, str]]
 # (method, path, query, status, headers, body) -> (status, headers, body)
 Mutation = Callable[[str, str, Pairs, int, Pairs, bytes], tuple[int, Pairs, bytes]]
-OP_HEADER = "X-Test-Operation"
-SERVICE_HEADER = "X-Test-Service"
 _HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection"}
 
 
@@ -25,8 +23,6 @@ _HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection"}
 class ProxyState:
     upstream: str
     mutate: Mutation | None = None
-    captured: list[Interaction] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def _forward(state: ProxyState, method: str, target: str, headers: Pairs, body: bytes
@@ -57,9 +53,6 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         headers = [(k, v) for k, v in self.headers.items()]
-        op = self.headers.get(OP_HEADER)
-        service = self.headers.get(SERVICE_HEADER)
-        headers = [(k, v) for k, v in headers if k not in (OP_HEADER, SERVICE_HEADER)]
         status, resp_headers, resp_body = _forward(
             self.state, self.command, self.path, headers, body
         )
@@ -69,14 +62,6 @@ class _Handler(BaseHTTPRequestHandler):
             status, resp_headers, resp_body = self.state.mutate(
                 self.command, parts.path, query, status, resp_headers, resp_body
             )
-        if op and service:
-            with self.state.lock:
-                self.state.captured.append(Interaction(
-                    len(self.state.captured) + 1, service, op,
-                    Request(self.command, parts.path, query, headers, body),
-                    Response(status, [(k, v) for k, v in resp_headers
-                                      if k.lower() not in _HOP], resp_body),
-                ))  # fmt: skip
         self.send_response_only(status)
         for name, value in resp_headers:
             if name.lower() not in _HOP and name.lower() != "content-length":

@@ -1,60 +1,58 @@
-"""Scripted boto3 traffic recorded from moto into cassettes for the diff engine's tests."""
+"""Scripted boto3 traffic recorded from moto by the real recorder, for the diff engine's tests."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from awsrec.cassette import CassetteHeader
-from awsrec.cassette_io import CassetteWriter
-from awsrec.normalize import Normaliser
-from tests.replayer.diff.proxies import OP_HEADER, SERVICE_HEADER, proxy
+from recorder.launcher import Recorder
+from recorder.settings import SPLIT_HEADER, RecorderSettings, UpstreamCredentials
 
 REGION = "us-east-1"
 CFG = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1, "mode": "standard"})
 
 
-def boto(service: str, url: str) -> object:
+def boto(service: str, url: str) -> Any:
     return boto3.client(
         service, endpoint_url=url, region_name=REGION, config=CFG,
         aws_access_key_id="testing", aws_secret_access_key="testing",
     )  # fmt: skip
 
 
-def _tagging_client(service: str, url: str):  # type: ignore[no-untyped-def]
+def _to_cassette(service: str, url: str, cassette: str) -> Any:
+    """A client whose requests the recorder files under `cassette` (its --split-by header)."""
     c = boto(service, url)
 
-    def tag(request, operation_name, **_kw):  # type: ignore[no-untyped-def]
-        request.headers[OP_HEADER] = operation_name
-        request.headers[SERVICE_HEADER] = service
+    def mark(request: Any, **_kw: Any) -> None:
+        request.headers[SPLIT_HEADER] = cassette
 
-    c.meta.events.register("request-created", tag)  # type: ignore[attr-defined]
+    c.meta.events.register("before-send", mark)
     return c
 
 
 def prepare_fixtures(moto: str) -> None:
     """What existed before the recording: W0 the diff engine must recreate."""
     s3 = boto("s3", moto)
-    s3.create_bucket(Bucket="fixture-bkt")  # type: ignore[attr-defined]
-    s3.put_object(Bucket="fixture-bkt", Key="seed.txt", Body=b"seeded", ContentType="text/plain")  # type: ignore[attr-defined]
+    s3.create_bucket(Bucket="fixture-bkt")
+    s3.put_object(Bucket="fixture-bkt", Key="seed.txt", Body=b"seeded", ContentType="text/plain")
     ddb = boto("dynamodb", moto)
-    ddb.create_table(  # type: ignore[attr-defined]
+    ddb.create_table(
         TableName="fixture-tbl",
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    ddb.put_item(TableName="fixture-tbl", Item={"pk": {"S": "a"}, "v": {"N": "1"}})  # type: ignore[attr-defined]
+    ddb.put_item(TableName="fixture-tbl", Item={"pk": {"S": "a"}, "v": {"N": "1"}})
 
 
 def s3_traffic(url: str) -> None:
-    s3 = _tagging_client("s3", url)
+    s3 = _to_cassette("s3", url, "s3")
     s3.get_object(Bucket="fixture-bkt", Key="seed.txt")
     s3.create_bucket(Bucket="work")
     s3.put_object(Bucket="work", Key="k1", Body=b"hello")
@@ -77,7 +75,7 @@ def s3_traffic(url: str) -> None:
 
 
 def dynamodb_traffic(url: str) -> None:
-    ddb = _tagging_client("dynamodb", url)
+    ddb = _to_cassette("dynamodb", url, "dynamodb")
     ddb.describe_table(TableName="fixture-tbl")
     ddb.get_item(TableName="fixture-tbl", Key={"pk": {"S": "a"}})
     ddb.create_table(
@@ -98,20 +96,24 @@ def dynamodb_traffic(url: str) -> None:
         ddb.get_item(TableName="nope", Key={"pk": {"S": "x"}})
 
 
-def record(moto: str, path: Path, traffic: Callable[[str], None]) -> Path:
-    """Drive `traffic` through a capturing proxy in front of moto into a normalised cassette."""
-    with proxy(moto) as (url, state):
-        traffic(url)
-    header = CassetteHeader(
-        awsrec_version="test", recorded_at=datetime.now(UTC).isoformat(),
-        upstream=f"moto-server {moto}", region=REGION,
+def record(moto: str, out: Path, *traffic: Callable[[str], None]) -> Path:
+    """Drive `traffic` through the real recorder (a mitmdump child) in front of moto.
+
+    Each traffic function files its requests under its own cassette name, so one recorder
+    writes `out/s3.awsrec`, `out/dynamodb.awsrec`, ... (recorder settings: split_by="header").
+    """
+    work = out.parent / f"{out.name}-recorder"
+    work.mkdir()
+    settings = RecorderSettings(
+        out=str(out), upstream=moto, upstream_identity=f"moto-server {moto}",
+        upstream_credentials=UpstreamCredentials("testing", "testing"),
+        split_by="header", confdir=str(work / "mitmproxy"),
     )  # fmt: skip
-    normaliser = Normaliser()
-    interactions = [normaliser.normalise(i) for i in state.captured]
-    header.placeholders = normaliser.table.to_dict()
-    header.rule_sets = normaliser.rule_set_versions()
-    writer = CassetteWriter(path, header)
-    for interaction in interactions:
-        writer.append(interaction)
-    writer.close()
-    return path
+    recorder = Recorder(settings, work).start()
+    try:
+        for drive in traffic:
+            drive(recorder.url)
+    finally:
+        recorder.stop()
+    assert not recorder.errors, recorder.errors
+    return out

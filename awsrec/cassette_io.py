@@ -10,7 +10,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO
 
 import msgpack
 
@@ -79,10 +79,10 @@ class _StreamError(Exception):
     """The record stream is damaged; the reader adds the file and interaction index."""
 
 
-class _Snap(NamedTuple):
-    inflate: zlib._Decompress
-    pos: int
-    out: int
+if TYPE_CHECKING:
+    # zlib's state, compressed offset, decompressed offset, at a record boundary: a plain
+    # tuple, as one is taken per record (zlib's classes are named only in its type stubs).
+    _Snap = tuple[zlib._Decompress, int, int]
 
 
 class _Limited:
@@ -110,21 +110,22 @@ class _Inflater:
         self.pos = start  # file offset up to which compressed input has been consumed
         self.out = 0  # decompressed bytes produced
         self.finished = False  # the stream had a final block (our writer never writes one)
-        self.restore(_Snap(zlib.decompressobj(_WBITS), start, 0))
+        self.restore((zlib.decompressobj(_WBITS), start, 0))
 
     def restore(self, snap: _Snap) -> None:
         """Go back to a snapshot taken at a record boundary."""
-        self.zlib, self.pos, self.out = snap.inflate.copy(), snap.pos, snap.out
-        self.mark = (snap.out, snap.pos)  # snapshots are taken at record boundaries only
+        inflate, self.pos, self.out = snap
+        self.zlib = inflate.copy()
+        self.mark = (self.out, self.pos)  # snapshots are taken at record boundaries only
         self.buf, self.at = b"", 0  # compressed bytes read from the file and not yet cut
         self.cut, self.cut_marked = b"", False  # input left to feed; does it end in a mark
         self.draining = False  # the last call filled its output limit: zlib may hold more
-        self.file.seek(snap.pos)
-        self.left = self.size - snap.pos
+        self.file.seek(self.pos)
+        self.left = self.size - self.pos
 
     def snapshot(self) -> _Snap:
         # zlib's state (its 32 KiB window) costs about a microsecond to copy.
-        return _Snap(self.zlib.copy(), self.pos, self.out)
+        return self.zlib.copy(), self.pos, self.out
 
     def read(self, n: int) -> bytes:
         """At most `n` decompressed bytes (b"" only at the end of the file)."""
@@ -391,7 +392,7 @@ class _Reader:
         size, cap = measured[0], min(measured[0], measured[1] + _READ_SIZE)
         self.inflater.restore(snap)
         try:
-            return _unpacker(_Limited(self.inflater, size), cap).unpack(), snap.out + size
+            return _unpacker(_Limited(self.inflater, size), cap).unpack(), snap[2] + size
         except msgpack.OutOfData:
             raise _StreamError("record does not parse as msgpack") from None
 

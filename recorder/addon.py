@@ -14,11 +14,11 @@ from mitmproxy import ctx  # noqa: E402
 
 from recorder import events  # noqa: E402
 from recorder.credentials import CredentialSource  # noqa: E402
+from recorder.handoff import Handoff  # noqa: E402
 from recorder.lean import Lean  # noqa: E402
 from recorder.record import Record  # noqa: E402
 from recorder.route import Route  # noqa: E402
 from recorder.settings import RecorderSettings  # noqa: E402
-from recorder.sink import CassetteSink  # noqa: E402
 
 
 class Announce:
@@ -33,13 +33,13 @@ class Announce:
 
 def _build() -> list[object]:
     settings = RecorderSettings.from_env()
-    sink = CassetteSink(settings)
+    # The writer process normalises, checks for secrets and appends (recorder.writer).
+    handoff = Handoff()
     credentials = CredentialSource(settings.upstream_credentials)
-    sink.canaries.register_known(credentials, settings.canaries)
     # Order matters: Record snapshots the SDK's request before Route rewrites it.
-    wired: list[object] = [Record(sink, settings.only_aws, settings.split_by == "header")]
+    wired: list[object] = [Record(handoff, settings.only_aws, settings.split_by == "header")]
     if settings.mode == "endpoint":
-        wired.append(Route(sink, credentials, settings.upstream, settings.region))
+        wired.append(Route(credentials, settings.upstream, settings.region))
     # Lean before Announce: the launcher hears `listening` once the chain is trimmed.
     wired += [Lean(), Announce()]
     return wired

@@ -1,4 +1,4 @@
-"""The addon that captures each exchange and appends it to its cassette as it completes."""
+"""The addon that captures each exchange and hands it to the cassette writer as it completes."""
 
 from __future__ import annotations
 
@@ -7,25 +7,24 @@ from collections import Counter
 
 from mitmproxy import http
 
-from awsrec.errors import AwsrecError
 from recorder import capture, events
-from recorder.route import META_SECRETS, META_TAG, META_WIRE
+from recorder.handoff import Handoff, WriterGone
+from recorder.route import META_SIGNED, META_TAG, META_WIRE
 from recorder.settings import SPLIT_HEADER
-from recorder.sink import CassetteSink
 
 log = logging.getLogger(__name__)
 META_CASSETTE = "awsrec.cassette"
 
 
 class Record:
-    """Snapshot the SDK's request, then write the exchange before the client gets its answer.
+    """Snapshot the SDK's request, then hand the exchange over before the client gets its answer.
 
-    Writing in the `response` hook, before mitmproxy sends the response on, is what makes
-    "answered" imply "on disk": kill -9 of the recorder never loses an answered exchange.
+    Handing over in the `response` hook, before mitmproxy sends the response on, is what makes
+    "answered" imply "written": see recorder.handoff for the exact guarantee.
     """
 
-    def __init__(self, sink: CassetteSink, only_aws: bool, split_by_header: bool) -> None:
-        self.sink = sink
+    def __init__(self, handoff: Handoff, only_aws: bool, split_by_header: bool) -> None:
+        self.handoff = handoff
         self.only_aws = only_aws
         self.split_by_header = split_by_header
         self.current: str | None = None
@@ -48,7 +47,6 @@ class Record:
             headers,
             request.raw_content or b"",
         )
-        flow.metadata[META_SECRETS] = self.sink.canaries.exchange(wire.headers, wire.query)
         flow.metadata[META_WIRE] = wire
         flow.metadata[META_TAG] = capture.tag(wire)
 
@@ -80,17 +78,17 @@ class Record:
                 (k, routed if k.lower() == "host" else v) for k, v in interaction.request.headers
             ]
         try:
-            name = flow.metadata.get(META_CASSETTE)
-            path = self.sink.append(name, interaction, flow.metadata.get(META_SECRETS))
-        except AwsrecError as e:
-            # Fail closed: nothing was written; say so once, on a line of its own.
+            signed = flow.metadata.get(META_SIGNED, [])
+            self.handoff.send(flow.metadata.get(META_CASSETTE), interaction, signed)
+        except WriterGone as e:
+            # Fail closed: an answer that cannot be recorded is not given.
             self.failures += 1
             message = f"{tag.service} {tag.operation}: {e}"
             log.error("awsrec: %s", message)
             events.emit(events.Event("error", service=tag.service, message=message))
+            flow.response = http.Response.make(502, f"awsrec: not recorded: {e}\n".encode())
             return
         self.counts[tag.service] += 1
-        events.emit(events.Event("recorded", 0, tag.service, tag.operation, str(path)))
 
     def done(self) -> None:
-        self.sink.close()
+        self.handoff.close()

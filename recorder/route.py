@@ -12,13 +12,13 @@ from awsrec.errors import AwsrecError
 from recorder import events
 from recorder.capture import Tag, Wire
 from recorder.credentials import CredentialSource
-from recorder.sink import CassetteSink
 
 Pairs = list[tuple[str, str]]
 log = logging.getLogger(__name__)
 META_WIRE = "awsrec.wire"
 META_TAG = "awsrec.tag"
-META_SECRETS = "awsrec.secrets"
+# The headers the recorder signed with: their signature is one more canary for the writer.
+META_SIGNED = "awsrec.signed"
 
 
 def aws_endpoint(service: str, region: str) -> str:
@@ -34,12 +34,10 @@ class Route:
 
     def __init__(
         self,
-        sink: CassetteSink,
         credentials: CredentialSource,
         upstream: str | None,
         default_region: str,
     ) -> None:
-        self.sink = sink
         self.credentials = credentials
         self.upstream = upstream.rstrip("/") if upstream else None
         self.default_region = default_region
@@ -89,9 +87,7 @@ class Route:
             secret_key=creds.secret_key,
             session_token=creds.session_token,
         )
-        secrets = flow.metadata.get(META_SECRETS)
-        if secrets is not None:
-            self.sink.canaries.add(secrets, signed, [])
+        flow.metadata[META_SIGNED] = signed
         _send_to(flow, url, signed, body)
 
     def _pass_through(self, flow: http.HTTPFlow, wire: Wire) -> None:

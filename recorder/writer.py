@@ -1,0 +1,74 @@
+"""The writer process: normalise, secret-check and append each exchange the proxy hands over.
+
+`python -m recorder.writer`, started by the mitmdump child (recorder.handoff) with its stdin a
+pipe of msgpack frames and its stdout shared with the proxy's event lines. It reads until the
+pipe ends, whoever closed it (a clean stop, or the proxy killed), so nothing handed over is lost.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from typing import BinaryIO
+
+import msgpack
+
+from awsrec.cassette import decode_interaction
+from awsrec.errors import AwsrecError
+from recorder import events
+from recorder.credentials import CredentialSource
+from recorder.settings import RecorderSettings
+from recorder.sink import CassetteSink
+
+# A frame carries whole bodies (a 5 GiB PutObject is one frame); msgpack's default is 100 MiB.
+MAX_FRAME = 2**31 - 1
+
+
+def _pairs(flat: list[str]) -> list[tuple[str, str]]:
+    it = iter(flat)
+    return list(zip(it, it, strict=True))
+
+
+def write_frame(sink: CassetteSink, frame: dict[str, object]) -> None:
+    """Append one handed-over exchange and report it (or why it was refused) to the launcher."""
+    interaction = decode_interaction(frame["interaction"])
+    name = frame.get("cassette")
+    signed = frame.get("signed")
+    # This exchange's signatures (the SDK's and the recorder's own) are its canaries.
+    scanner = sink.canaries.exchange(interaction.request.headers, interaction.request.query)
+    if isinstance(signed, list):
+        sink.canaries.add(scanner, _pairs(signed), [])
+    service, operation = interaction.service, interaction.operation
+    try:
+        path = sink.append(name if isinstance(name, str) else None, interaction, scanner)
+    except AwsrecError as e:
+        # Fail closed: nothing of it was written; say so once, on a line of its own.
+        message = f"{service} {operation}: {e}"
+        print(f"awsrec: {message}", file=sys.stderr, flush=True)
+        events.emit(events.Event("error", service=service, message=message))
+        return
+    events.emit(events.Event("recorded", 0, service, operation, str(path)))
+
+
+def run(stream: BinaryIO, settings: RecorderSettings) -> None:
+    sink = CassetteSink(settings)
+    sink.canaries.register_known(CredentialSource(settings.upstream_credentials), settings.canaries)
+    unpacker = msgpack.Unpacker(stream, raw=False, max_buffer_size=MAX_FRAME)
+    try:
+        # A frame torn by a proxy killed mid-write ends the iteration: it was never answered.
+        for frame in unpacker:
+            write_frame(sink, frame)
+    finally:
+        sink.close()
+
+
+def main() -> None:
+    # Ctrl-C is for the proxy (it stops in order); the writer stops when its input ends.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Unbuffered: a buffered read(n) waits for n bytes; each frame must be taken as it comes.
+    with open(sys.stdin.fileno(), "rb", buffering=0, closefd=False) as stream:
+        run(stream, RecorderSettings.from_env())
+
+
+if __name__ == "__main__":
+    main()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.replayer.diff.e2e import record_e2e
 from tests.replayer.diff.scenario import dynamodb_traffic, prepare_fixtures, record, s3_traffic
 from tests.support.servers import reset_moto
 
@@ -24,3 +25,9 @@ def recorded(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def cassettes(recorded: Path, moto: str) -> Path:
     """The recorded cassettes, with moto reset: everything a replay needs must come from W0."""
     return recorded
+
+
+@pytest.fixture(scope="session")
+def e2e_cassette(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cassette recorded by `awsrec record -- python workload.py` (tests/replayer/diff/e2e.py)."""
+    return record_e2e(moto_url, tmp_path_factory.mktemp("e2e"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from awsrec.cassette import Cassette, Interaction, load_cassette
+from awsrec.cassette import Cassette, Interaction, load_cassette, uncompressed_bytes
 from tests.recorder.conftest import client
 from tests.recorder.helpers import (
     ACCESS_KEY,
@@ -64,7 +64,7 @@ def _record(moto_url: str, tmp: Path, mode: str) -> Recorded:
     # CMD's exit code is awsrec record's exit code.
     assert done.returncode == 7, done.stderr
     assert "workload ok" in done.stdout
-    raw = out.read_bytes()
+    raw = uncompressed_bytes(out)  # the records as written, before deflate
     return Recorded(done.stderr, load_cassette(out), raw, json.loads(signatures.read_text()))
 
 

@@ -55,7 +55,8 @@ class InvokeOps(PolicyOps):
         fn = self.function(request.region, name, qualifier)
         # A recorded function's versions and aliases are known only as far as it was read;
         # its recorded invocations say which qualifiers it answered to.
-        target = None if fn.recorded else self.resolve(request.region, name, qualifier)
+        held = not fn.recorded or bool(fn.code)  # code given since (UpdateFunctionCode)
+        target = self.resolve(request.region, name, qualifier) if held else None
         self.region = request.region  # the API Gateway front runs in the clients' region
         kind = request.headers.get("X-Amz-Invocation-Type") or "RequestResponse"
         if kind not in _TYPES:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from awsrec.aws.errors import AwsError
 from awsrec.aws.operations import identify_operation
 from awsrec.cassette import Interaction
 from replayer.state.lambda_.store import LATEST, Function
@@ -85,7 +86,10 @@ class RecordedInvokes:
 
     def add(self, it: Interaction) -> None:
         labels = _labels(it)
-        name, qual = split_name(labels.get("FunctionName", ""))
+        try:
+            name, qual = split_name(labels.get("FunctionName", ""))
+        except AwsError:
+            return  # the recorded request named no function: it answers nothing here
         kind = it.request.header("X-Amz-Invocation-Type") or "RequestResponse"
         key = (name, labels.get("Qualifier") or qual or "", kind)
         payload = _parsed(bytes(it.request.body))
@@ -148,7 +152,7 @@ def world0(interactions: Iterable[Interaction]) -> tuple[World0, RecordedInvokes
     for it in interactions:
         if it.service != "lambda":
             continue
-        name, _ = split_name(_labels(it).get("FunctionName", ""))
+        name = _function_name(it)
         if it.operation == "CreateFunction" and it.response.status < 300:
             created.add(name)
         if name in created:
@@ -161,6 +165,18 @@ def world0(interactions: Iterable[Interaction]) -> tuple[World0, RecordedInvokes
         # Invoked but never read: the name is all the recording says about its configuration.
         w0.latest[name] = {"FunctionName": name}
     return w0, invokes
+
+
+def _function_name(it: Interaction) -> str:
+    """The function an interaction is about: a URI label, or CreateFunction's body member."""
+    label = _labels(it).get("FunctionName")
+    if label is None and it.operation == "CreateFunction":
+        doc = _parsed(bytes(it.request.body))
+        label = str(doc.get("FunctionName") or "") if isinstance(doc, dict) else ""
+    try:
+        return split_name(label or "")[0]
+    except AwsError:  # not a function ARN: nothing this world can hold
+        return ""
 
 
 def _read(w0: World0, name: str, body: bytes) -> None:

@@ -255,3 +255,32 @@ def test_strict_mode_serves_recorded_invocations_in_order(
     with pytest.raises(ClientError) as exc:
         _call(lam, {"count": True})  # recorded, but not next
     assert error_of(exc)[0] == "AwsrecStrictMismatch"
+
+
+def test_a_function_the_cassette_creates_is_not_in_w0(
+    serve_factory: ServeFactory, tmp_path: Path
+) -> None:
+    # CreateFunction names its function in the body, not the URI: still "created", so its
+    # later reads and invocations do not seed it.
+    create = json.dumps({"FunctionName": "made", "Runtime": "python3.12"}).encode()
+    cassette = write_cassette(
+        tmp_path / "made.awsrec",
+        [
+            interaction(
+                1, "lambda", "CreateFunction",
+                ("POST", BASE, [], [("Content-Type", "application/json")], create),
+                (201, [("Content-Type", "application/json")], b'{"FunctionName": "made"}'),
+            ),
+            interaction(
+                2, "lambda", "GetFunction", ("GET", f"{BASE}/made", [], [], b""),
+                (200, [("Content-Type", "application/json")],
+                 json.dumps({"Configuration": {"FunctionName": "made"}}).encode()),
+            ),
+            _invoke(3, {}, "from the recording", name="made"),
+        ],
+    )  # fmt: skip
+    lam = lambda_client(serve_factory(cassettes=[cassette]).url)
+    assert lam.list_functions()["Functions"] == []
+    with pytest.raises(ClientError) as exc:
+        lam.invoke(FunctionName="made", Payload=b"{}")
+    assert error_of(exc)[0] == "ResourceNotFoundException"

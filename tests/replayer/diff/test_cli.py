@@ -50,3 +50,32 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     fmt = _awsrec("diff", str(tmp_path), "--target", "a=http://127.0.0.1:1", "--format", "pdf")
     assert fmt.returncode == 2
     assert "unknown report format" in fmt.stderr
+
+
+def test_rules_file_applies_to_both_sides(cassettes: Path, moto: str, tmp_path: Path) -> None:
+    # KeyCount made a placeholder on both sides: the divergent target's altered count is gone.
+    rules = tmp_path / "rules.yaml"
+    rules.write_text('rules:\n  - {where: xml-path, match: //KeyCount, replace: "<count>"}\n')
+    with proxy(moto, diverge) as (url, _):
+        done = _awsrec("diff", str(cassettes / "s3.awsrec"), "--target", f"div={url}", "--rules",
+                       str(rules), "--report", str(tmp_path), "--format", "json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    [target] = json.loads((tmp_path / "fidelity.json").read_text())["targets"]
+    [listing] = [r for r in target["interactions"] if r["seq"] == 7]
+    assert listing["operation"] == "ListObjectsV2"
+    assert listing["passed"]
+    assert "<KeyCount>&lt;count&gt;</KeyCount>" in listing["expected"]["body"]
+
+
+def test_bad_rules_file_is_one_line_before_any_replay(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - {where: nowhere, match: x, replace: y}\n")
+    # The target does not exist: the file is rejected before anything is sent.
+    done = _awsrec("diff", str(tmp_path), "--target", "a=http://127.0.0.1:1", "--rules", str(rules))
+    assert done.returncode == 3
+    assert done.stderr.count("\n") == 1
+    assert done.stderr.startswith(f"awsrec: error: {rules}: rule 0: field 'where'")
+    missing = _awsrec("diff", str(tmp_path), "--target", "a=http://127.0.0.1:1",
+                      "--rules", str(tmp_path / "none.yaml"))  # fmt: skip
+    assert missing.returncode == 3
+    assert "cannot read rules file" in missing.stderr

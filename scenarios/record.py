@@ -1,4 +1,4 @@
-"""Recording scenarios: the in-process workload `awsrec record --scenarios` runs, one cassette each."""
+"""Recording scenarios: the workload `awsrec record --scenarios` runs, one cassette each."""
 
 from __future__ import annotations
 

@@ -53,9 +53,7 @@ class Clients:
                 connect_timeout=10,
                 read_timeout=self.target.read_timeout,
             )
-            made = self._session.client(
-                service, endpoint_url=self.target.endpoint, config=config
-            )
+            made = self._session.client(service, endpoint_url=self.target.endpoint, config=config)
             if self.target.split_header:
                 made.meta.events.register("before-send", self._mark)
             self._made[service] = made

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from scenarios.context import Ctx
+from scenarios.context import Ctx, ScenarioError
 
 API = "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference"
 ERRORS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html"
-EXPR = (
-    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.html"
-)
+EXPR = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.html"
 Item = dict[str, Any]
 
 
@@ -22,7 +20,7 @@ def table(
 ) -> str:
     """Create this scenario's table (pk S [, sk of type `sort`]), wait for ACTIVE, delete at end.
 
-    `gsi`/`lsi` are (attribute, type) pairs: a GSI keyed by gsi, an LSI on (pk, lsi).
+    `gsi`/`lsi` are (attribute, type) pairs: a GSI on (gsi[, sk]), an LSI on (pk, lsi).
     """
     name = ctx.name()
     attrs = {"pk": "S"}
@@ -33,7 +31,10 @@ def table(
     extra: dict[str, Any] = {}
     if gsi:
         attrs[gsi[0]] = gsi[1]
-        extra["GlobalSecondaryIndexes"] = [_index("gsi", [(gsi[0], "HASH")])]
+        # With the table's sort key as its own, the GSI's order is total: AWS leaves the order
+        # of items sharing a GSI hash key (and so the page boundaries) unspecified otherwise.
+        gsi_keys = [(gsi[0], "HASH")] + ([("sk", "RANGE")] if sort else [])
+        extra["GlobalSecondaryIndexes"] = [_index("gsi", gsi_keys)]
     if lsi:
         attrs[lsi[0]] = lsi[1]
         extra["LocalSecondaryIndexes"] = [_index("lsi", [("pk", "HASH"), (lsi[0], "RANGE")])]
@@ -54,7 +55,10 @@ def _index(name: str, keys: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 def _active(ctx: Ctx, name: str) -> bool:
-    described = ctx.call(ctx.ddb.describe_table, TableName=name).response.get("Table", {})
+    out = ctx.call(ctx.ddb.describe_table, TableName=name)
+    if not out.ok:  # an error is no "not yet": waiting would only repeat it
+        raise ScenarioError(f"DescribeTable {name} while waiting for ACTIVE: {out.code}")
+    described = out.response.get("Table", {})
     indexes = described.get("GlobalSecondaryIndexes", [])
     return bool(
         described.get("TableStatus") == "ACTIVE"

@@ -77,7 +77,8 @@ def conditional_delete(ctx: Ctx) -> None:
     for value, expect in ((n(1), CCF), (n(42), "ok")):
         ctx.call(ctx.ddb.delete_item, TableName=name, Key=key, ConditionExpression="#c = :v",
                  ExpressionAttributeNames={"#c": "count"}, ExpressionAttributeValues={":v": value},
-                 ReturnValues="ALL_OLD", expect=expect, ref=f"{API}/API_DeleteItem.html")  # fmt: skip
+                 ReturnValues="ALL_OLD", expect=expect,
+                 ref=f"{API}/API_DeleteItem.html")  # fmt: skip
 
 
 @scenario("dynamodb", "conditions", "legacy")

@@ -22,7 +22,9 @@ def _round_trip(ctx: Ctx, values: list[str], expect: str = "ok") -> None:
 
 
 def _digits(ctx: Ctx, count: int) -> str:
-    return str(ctx.rng.randrange(1, 10)) + "".join(str(ctx.rng.randrange(10)) for _ in range(count - 1))
+    return str(ctx.rng.randrange(1, 10)) + "".join(
+        str(ctx.rng.randrange(10)) for _ in range(count - 1)
+    )
 
 
 @scenario("dynamodb", "numbers", cases=3)

@@ -57,8 +57,16 @@ def gsi_pages(ctx: Ctx) -> None:
     _fill(ctx, name, ctx.rng.randrange(6, 14), colour=lambda i: s(colours[i % 2]))
     put(ctx, name, {"pk": s("sparse"), "sk": n(99)})
     limit = ctx.rng.randrange(1, 4)
-    _pages(ctx, ctx.ddb.query, QUERY, TableName=name, IndexName="gsi", Limit=limit,
-           KeyConditionExpression="colour = :c", ExpressionAttributeValues={":c": s("red")})
+    _pages(
+        ctx,
+        ctx.ddb.query,
+        QUERY,
+        TableName=name,
+        IndexName="gsi",
+        Limit=limit,
+        KeyConditionExpression="colour = :c",
+        ExpressionAttributeValues={":c": s("red")},
+    )
     _pages(ctx, ctx.ddb.scan, SCAN, TableName=name, IndexName="gsi", Limit=limit)  # fmt: skip
 
 

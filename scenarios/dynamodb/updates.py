@@ -31,7 +31,12 @@ def _update(ctx: Ctx, name: str, expr: str, values: dict[str, Any] | None = None
 def _seeded(ctx: Ctx) -> str:
     name = table(ctx)
     item = seeded_item(ctx, "u")
-    item.update(tags={"SS": ["a", "b"]}, other={"SS": ["a", "b"]}, list={"L": [n(1)]}, map={"M": {"inner": s("v")}})
+    item.update(
+        tags={"SS": ["a", "b"]},
+        other={"SS": ["a", "b"]},
+        list={"L": [n(1)]},
+        map={"M": {"inner": s("v")}},
+    )
     put(ctx, name, item)
     return name
 

@@ -41,8 +41,8 @@ def _bad_update(name: str, expr: str, names: dict[str, str], values: dict[str, A
     probe.__doc__ = f"UpdateExpression `{expr}` -> 400 ValidationException ({name})."
 
 
-for _bad in BAD_UPDATES:
-    _bad_update(*_bad)
+for _update in BAD_UPDATES:
+    _bad_update(*_update)
 
 # (name, Item) with a value DynamoDB rejects. https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
 BAD_ITEMS: list[tuple[str, dict[str, Any]]] = [
@@ -65,8 +65,8 @@ def _bad_item(name: str, item: dict[str, Any]) -> None:
     probe.__doc__ = f"PutItem with an invalid item ({name}) -> 400 ValidationException."
 
 
-for _bad in BAD_ITEMS:
-    _bad_item(*_bad)
+for _item in BAD_ITEMS:
+    _bad_item(*_item)
 
 
 @scenario("dynamodb", "validation", "errors", "limits")

@@ -6,13 +6,13 @@ import io
 import zipfile
 from typing import Any
 
-from scenarios.context import Ctx
+from scenarios.context import Ctx, ScenarioError
 
 API = "https://docs.aws.amazon.com/lambda/latest/api"
 ERRORS = f"{API}/CommonErrors.html"
 RUNTIME = "python3.12"
 # Handlers the probes deploy: echo, handled and unhandled errors, slow, environment, logging.
-HANDLER_SOURCE = '''\
+HANDLER_SOURCE = """\
 import json, os, time
 
 
@@ -39,7 +39,7 @@ def slow(event, context):
 
 def env(event, context):
     return {"PROBE": os.environ.get("PROBE", "")}
-'''
+"""
 
 
 def zip_of(source: str, name: str = "probe.py") -> bytes:
@@ -72,7 +72,10 @@ def wait_ready(ctx: Ctx, name: str) -> None:
     """Wait for State Active and LastUpdateStatus Successful (AWS takes a moment after writes)."""
 
     def ready() -> bool:
-        cfg = ctx.call(ctx.lam.get_function_configuration, FunctionName=name).response
+        out = ctx.call(ctx.lam.get_function_configuration, FunctionName=name)
+        if not out.ok:  # an error is no "not yet": waiting would only repeat it
+            raise ScenarioError(f"GetFunctionConfiguration {name} while waiting: {out.code}")
+        cfg = out.response
         return cfg.get("State", "Active") == "Active" and cfg.get(
             "LastUpdateStatus", "Successful"
         ) in ("Successful", None)

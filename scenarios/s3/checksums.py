@@ -8,7 +8,7 @@ import hashlib
 from scenarios.context import Ctx
 from scenarios.registry import scenario
 from scenarios.s3.common import API, body, bucket, put
-from scenarios.s3.multipart import KEY, complete, part, start
+from scenarios.s3.multipart import KEY, complete, part
 
 # https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
 INTEGRITY = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html"
@@ -36,7 +36,12 @@ def _put_probe(algorithm: str) -> None:
 def _multipart_probe(algorithm: str, kind: str) -> None:
     allowed = algorithm in SUPPORTED[kind]
 
-    @scenario("s3", "checksums", "multipart", name=f"mpu-{kind.lower().replace('_', '-')}-{algorithm.lower()}")
+    @scenario(
+        "s3",
+        "checksums",
+        "multipart",
+        name=f"mpu-{kind.lower().replace('_', '-')}-{algorithm.lower()}",
+    )
     def probe(ctx: Ctx) -> None:
         name = bucket(ctx)
         mpu = ctx.call(ctx.s3.create_multipart_upload, Bucket=name, Key=KEY,
@@ -66,5 +71,6 @@ def put_wrong_checksum(ctx: Ctx) -> None:
     name = bucket(ctx)
     wrong = base64.b64encode(hashlib.sha256(b"other").digest()).decode()
     ctx.call(ctx.s3.put_object, Bucket=name, Key="sum.bin", Body=body(ctx, 64),
-             ChecksumSHA256=wrong, expect="BadDigest", ref=f"{API}/ErrorResponses.html")  # fmt: skip
+             ChecksumSHA256=wrong, expect="BadDigest",
+             ref=f"{API}/ErrorResponses.html")  # fmt: skip
     ctx.call(ctx.s3.head_object, Bucket=name, Key="sum.bin", expect="404")

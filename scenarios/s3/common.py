@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scenarios.context import Ctx
 
 API = "https://docs.aws.amazon.com/AmazonS3/latest/API"
@@ -47,7 +49,7 @@ def delete_bucket(ctx: Ctx, name: str) -> None:
         raise RuntimeError(f"bucket {name} not deleted: {done.code}")
 
 
-def put(ctx: Ctx, name: str, key: str, data: bytes, **extra: object) -> str:
+def put(ctx: Ctx, name: str, key: str, data: bytes, **extra: Any) -> str:
     """PutObject; the ETag (empty when the put failed)."""
     out = ctx.call(ctx.s3.put_object, Bucket=name, Key=key, Body=data, **extra)
     return str(out.response.get("ETag", ""))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scenarios.context import Ctx
 from scenarios.registry import scenario
 from scenarios.s3.common import API, ERRORS, body, bucket, put
@@ -18,7 +20,7 @@ def _source(ctx: Ctx) -> tuple[str, str]:
     return name, etag
 
 
-def _copy(ctx: Ctx, name: str, key: str, expect: str = "ok", **extra: object) -> None:
+def _copy(ctx: Ctx, name: str, key: str, expect: str = "ok", **extra: Any) -> None:
     ctx.call(ctx.s3.copy_object, Bucket=name, Key=key,
              CopySource={"Bucket": name, "Key": "src.txt"}, expect=expect, ref=COPY,
              **extra)  # fmt: skip
@@ -37,7 +39,7 @@ def directive_copy(ctx: Ctx) -> None:
 def directive_replace(ctx: Ctx) -> None:
     """MetadataDirective REPLACE: only the request's metadata; case 2 also replaces tags."""
     name, _ = _source(ctx)
-    extra: dict[str, object] = {"Metadata": {"fresh": str(ctx.rng.randrange(10**6))}}
+    extra: dict[str, Any] = {"Metadata": {"fresh": str(ctx.rng.randrange(10**6))}}
     if ctx.case == 2:
         extra.update(TaggingDirective="REPLACE", Tagging="replaced=1")
     _copy(ctx, name, "dst.txt", MetadataDirective="REPLACE", ContentType="text/x-new", **extra)
@@ -65,7 +67,7 @@ def missing_source(ctx: Ctx) -> None:
 
 @scenario("s3", "copy", "conditional", "errors")
 def copy_conditions(ctx: Ctx) -> None:
-    """x-amz-copy-source-if-match: the ETag -> 200, another -> 412; if-none-match the ETag -> 412."""
+    """copy-source-if-match: the ETag -> 200, another -> 412; if-none-match the ETag -> 412."""
     name, etag = _source(ctx)
     _copy(ctx, name, "a.txt", CopySourceIfMatch=etag)
     _copy(ctx, name, "b.txt", CopySourceIfMatch=WRONG_ETAG, expect="PreconditionFailed")

@@ -92,7 +92,7 @@ def part_number(ctx: Ctx) -> None:
 
 @scenario("s3", "ranges", "multipart", "large")
 def part_number_multipart(ctx: Ctx) -> None:
-    """partNumber reads of a two-part upload (last part small, so the first is 5 MiB)."""
+    """PartNumber reads of a two-part upload (last part small, so the first is 5 MiB)."""
     name = bucket(ctx)
     s3 = ctx.s3
     mpu = ctx.call(s3.create_multipart_upload, Bucket=name, Key="mp.bin").response

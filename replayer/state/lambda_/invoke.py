@@ -25,7 +25,9 @@ from replayer.state.lambda_.store import Function
 from replayer.state.lambda_.world import Target
 
 log = logging.getLogger("awsrec.serve")
-# Invocation payload quotas: https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+# Invocation payload quotas: 6 MB synchronous, 1 MB asynchronous (raised from 256 KB in 2025):
+# https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
+# https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
 SYNC_LIMIT = 6 * 1024 * 1024
 ASYNC_LIMIT = 1024 * 1024
 RESPONSE_LIMIT = 6 * 1024 * 1024 + 100  # as the error below names it
@@ -180,12 +182,19 @@ class InvokeOps(PolicyOps):
 
 
 def check_payload(payload: bytes, kind: str) -> None:
-    limit = ASYNC_LIMIT if kind == "Event" else SYNC_LIMIT
-    if len(payload) > limit:
-        op = "InvokeAsync" if kind == "Event" else "InvokeFunction"
+    if kind == "Event" and len(payload) > ASYNC_LIMIT:
+        # AWS's wording, as users report it (then with the 256 KB limit), e.g.
+        # https://github.com/ASFHyP3/hyp3/issues/2241
         raise AwsError(
             "RequestEntityTooLargeException",
-            f"Request must be smaller than {limit} bytes for the {op} operation",
+            f"{len(payload)} byte payload is too large for the Event invocation type "
+            f"(limit {ASYNC_LIMIT} bytes)",
+            413,
+        )
+    if len(payload) > SYNC_LIMIT:
+        raise AwsError(
+            "RequestEntityTooLargeException",
+            f"Request must be smaller than {SYNC_LIMIT} bytes for the InvokeFunction operation",
             413,
         )
     if payload.strip():

@@ -16,6 +16,10 @@ from replayer.state.lambda_.world import require, split_name
 Doc = dict[str, Any]
 # https://docs.aws.amazon.com/lambda/latest/api/API_GetPolicy.html#API_GetPolicy_Errors
 NO_POLICY = "The resource you requested does not exist."
+# RemovePermission words the same cases its own way. AWS's messages as LocalStack's
+# AWS-validated provider (localstack-core/localstack/services/lambda_/provider.py) and
+# moto's tests (tests/test_awslambda/test_lambda_policy.py) have them.
+NO_POLICY_TO_REMOVE = "No policy is associated with the given resource."
 
 
 def statement(doc: Doc, resource: str) -> Doc:
@@ -91,10 +95,14 @@ class PolicyOps(VersionOps):
 
     @handles("RemovePermission")
     async def remove_permission(self, request: ServeRequest) -> ServeResponse:
+        name, _ = self.name_and_qualifier(request)
+        if name not in self.store.functions:
+            arn = self.arn(request.region, name)
+            raise AwsError("ResourceNotFoundException", f"No policy found for: {arn}", 404)
         fn, resource, mine = self._statements(request)
         sid = request.labels.get("StatementId", "")
         if not mine:
-            raise AwsError("ResourceNotFoundException", NO_POLICY, 404)
+            raise AwsError("ResourceNotFoundException", NO_POLICY_TO_REMOVE, 404)
         if not any(s["Sid"] == sid for s in mine):
             raise AwsError(
                 "ResourceNotFoundException",

@@ -116,10 +116,25 @@ def test_resource_policy(lam: Any, create: Create) -> None:
     policy = json.loads(lam.get_policy(FunctionName="fn")["Policy"])
     assert [s["Sid"] for s in policy["Statement"]] == ["s3"]
     assert policy["Statement"][0]["Resource"] == f"{ARN}:fn"
+    lam.add_permission(
+        FunctionName="fn", StatementId="sns", Action="lambda:InvokeFunction",
+        Principal="sns.amazonaws.com",
+    )  # fmt: skip
+    with pytest.raises(ClientError) as exc:
+        lam.remove_permission(FunctionName="fn", StatementId="nope")
+    assert error_of(exc) == (
+        "ResourceNotFoundException", "Statement nope is not found in resource policy.", 404,
+    )  # fmt: skip
     lam.remove_permission(FunctionName="fn", StatementId="s3")
+    lam.remove_permission(FunctionName="fn", StatementId="sns")
     with pytest.raises(ClientError) as exc:
         lam.remove_permission(FunctionName="fn", StatementId="s3")
-    assert error_of(exc)[0] == "ResourceNotFoundException"
+    assert error_of(exc) == (
+        "ResourceNotFoundException", "No policy is associated with the given resource.", 404,
+    )  # fmt: skip
+    with pytest.raises(ClientError) as exc:
+        lam.remove_permission(FunctionName="gone", StatementId="s3")
+    assert error_of(exc) == ("ResourceNotFoundException", f"No policy found for: {ARN}:gone", 404)
 
 
 def test_delete_version_in_use_by_alias(lam: Any, create: Create) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import http.client
+import socket
 import threading
 from urllib.parse import quote, urlsplit
 
@@ -54,6 +55,18 @@ class TargetClient:
             conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout_s)
             self._local.conn = conn
         return conn
+
+    def unreachable(self) -> str | None:
+        """Why the target cannot be connected to, or None when it accepts connections.
+
+        Checked once before seeding: boto3 would retry (and back off) on every seeding and
+        cleanup call against a target that is down.
+        """
+        try:
+            socket.create_connection((self.host, self.port), timeout=self.timeout_s).close()
+        except OSError as e:
+            return f"{self.target.name} ({self.base}) is unreachable: {e}"
+        return None
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

@@ -63,9 +63,14 @@ def _replay_once(
     iso = Isolation.for_interactions(interactions)
     out = _Replay()
     client = TargetClient(target, region, settings.timeout_s)
+    down = client.unreachable()
     try:
-        seed_world(plan_world(interactions), iso, target, region, out.warnings)
-        accounts = _accounts(interactions, target, region, out.warnings)
+        accounts = None
+        if down is None:
+            seed_world(plan_world(interactions), iso, target, region, out.warnings)
+            accounts = _accounts(interactions, target, region, out.warnings)
+        else:
+            out.warnings.append(f"{down}; nothing seeded")
         bindings = Bindings()
         for interaction in interactions:
             request = bindings.apply(iso.request(interaction))
@@ -82,7 +87,8 @@ def _replay_once(
             progress(1)
     finally:
         client.close()
-        cleanup(iso, target, region, out.warnings)
+        if down is None:
+            cleanup(iso, target, region, out.warnings)
     return out
 
 

@@ -52,3 +52,7 @@ def test_unreachable_target_is_an_error_per_interaction(cassettes: Path) -> None
     [run] = run_diff(load_sources([cassettes / "s3.awsrec"]), DiffSettings(targets=(target,)))
     assert run.results
     assert all(r.error and not r.passed for r in run.results)
+    # Found once, before seeding: no boto3 retries against a target that is down.
+    [warning] = run.warnings
+    assert warning == f"s3: down ({target.url}) is unreachable: [Errno 111] Connection refused; " \
+        "nothing seeded"  # fmt: skip

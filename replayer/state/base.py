@@ -22,24 +22,26 @@ Pairs = list[tuple[str, str]]
 class Headers:
     """Case-insensitive, order-keeping multi-map of request headers."""
 
-    __slots__ = ("_items",)
+    __slots__ = ("_first", "_items")
 
     def __init__(self, items: Iterable[tuple[str, str]] = ()) -> None:
         self._items: Pairs = list(items)
+        # First value per lower-cased name, built once: models look headers up many times per
+        # request, and this is on every request's hot path.
+        first: dict[str, str] = {}
+        for key, value in reversed(self._items):
+            first[key.lower()] = value
+        self._first = first
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        lname = name.lower()
-        for key, value in self._items:
-            if key.lower() == lname:
-                return value
-        return default
+        return self._first.get(name.lower(), default)
 
     def get_all(self, name: str) -> list[str]:
         lname = name.lower()
         return [v for k, v in self._items if k.lower() == lname]
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and self.get(name) is not None
+        return isinstance(name, str) and name.lower() in self._first
 
     def items(self) -> Pairs:
         return list(self._items)

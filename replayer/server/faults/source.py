@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 from awsrec.errors import RulesError
 
@@ -57,6 +58,8 @@ def parse(text: str, name: str, json_only: bool = False) -> Source:
             # JSON is (almost always) YAML too: the composer gives lines; without them the
             # message still names the field.
             return Source(data, name, _lines_or_none(text))
+    import yaml  # only when rules are given: serve without --faults never loads PyYAML
+
     try:
         loader = yaml.SafeLoader(text)
         try:
@@ -75,6 +78,8 @@ def parse(text: str, name: str, json_only: bool = False) -> Source:
 
 
 def _lines_or_none(text: str) -> dict[Path_, int]:
+    import yaml
+
     lines: dict[Path_, int] = {}
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -86,6 +91,8 @@ def _lines_or_none(text: str) -> dict[Path_, int]:
 
 
 def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
+    import yaml
+
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:

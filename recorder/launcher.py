@@ -149,7 +149,11 @@ class Recorder:
         return self._proc.wait()
 
     def kill(self) -> None:
-        """SIGKILL the child (what a crash looks like); nothing answered may be lost."""
+        """SIGKILL the child (what a crash looks like); nothing answered may be lost.
+
+        Returns once the child's output has ended, which includes its cassette writer's: the
+        writer survives the proxy, appends what was handed over, and exits (recorder.handoff).
+        """
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
@@ -88,7 +89,12 @@ class Conformer:
         out = ServeResponse(
             resp.status, self.headers(request, resp, recorded.headers), resp.body, resp.outcome
         )
-        if isinstance(resp.body, bytes) and resp.body and recorded.body:
+        if (
+            isinstance(resp.body, bytes)
+            and resp.body
+            and recorded.body
+            and request.operation not in _user_bodies(request.service)
+        ):
             out.body = self._layout(resp.body, form, message)
             out.headers = _with_crc32(out.headers, out.body)
         return out, "recording"
@@ -181,6 +187,22 @@ class Conformer:
             headers.append((name, self.fresh(lname, request, {}) if lname in _VOLATILE else value))
         body = fill_placeholders(bytes(recorded.body), request, self.dates.now)
         return ServeResponse(recorded.status, _with_crc32(headers, body), body, form.outcome)
+
+
+@functools.cache
+def _user_bodies(service: str) -> frozenset[str]:
+    """Operations whose response body is the user's data (GetObject, Invoke): never re-laid out.
+
+    The normalisation rules already name them (opaque_bodies); loading the rules is deferred
+    to the first recorded form, so serving without cassettes never reads them.
+    """
+    from awsrec.errors import RulesError
+    from awsrec.normalize import builtin_rules
+
+    try:
+        return builtin_rules(service).opaque_responses
+    except RulesError:  # a service without a rule set (sts)
+        return frozenset()
 
 
 def _with_crc32(headers: Pairs, body: bytes) -> Pairs:

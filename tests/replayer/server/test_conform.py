@@ -179,3 +179,23 @@ def test_reordered_dynamodb_body_carries_its_own_crc32(
     values = {name.lower(): value for name, value in resp_headers}
     assert values["x-awsrec-source"] == "recording"
     assert values["x-amz-crc32"] == str(zlib.crc32(body))
+
+
+def test_user_data_bodies_are_never_re_laid_out(
+    serve_factory: ServeFactory, tmp_path: Path
+) -> None:
+    # An object's bytes are the user's: a recorded GetObject of a JSON document with other key
+    # order must not reorder what a later GetObject returns (its ETag would no longer match).
+    recorded = b'{"b": 1, "a": 2}'
+    get = interaction(
+        1, "s3", "GetObject", ("GET", "/data/recorded.json", [], [], b""),
+        (200, [("Content-Type", "application/json"), ("ETag", '"x"')], recorded),
+    )  # fmt: skip
+    url = serve_factory(cassettes=[write_cassette(tmp_path / "get.awsrec", [get])]).url
+    s3 = s3_client(url)
+    s3.create_bucket(Bucket="fresh")
+    mine = b'{"a": 1, "b": 2, "c": [3]}'
+    s3.put_object(Bucket="fresh", Key="mine.json", Body=mine, ContentType="application/json")
+    resp = s3.get_object(Bucket="fresh", Key="mine.json")
+    assert resp["ResponseMetadata"]["HTTPHeaders"]["x-awsrec-source"] == "recording"
+    assert resp["Body"].read() == mine

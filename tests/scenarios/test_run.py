@@ -8,8 +8,9 @@ from replayer.server.run import BackgroundServer
 from scenarios.registry import Scenario, all_scenarios
 from scenarios.runner import Clients, Result, run_scenario
 from scenarios.upstream import leftovers
+from tests.scenarios.conftest import sample_params
 
-SCENARIOS = all_scenarios()
+SCENARIOS = sample_params(all_scenarios(), lambda s: s)
 
 
 def _explain(result: Result) -> str:

@@ -16,7 +16,7 @@ from replayer.server.run import BackgroundServer
 from scenarios.registry import all_scenarios
 from scenarios.runner import Clients, Target, run_scenario
 from tests.replayer.conftest import admin, reset
-from tests.scenarios.conftest import CREDENTIALS
+from tests.scenarios.conftest import CREDENTIALS, sample_params
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "cassettes"
@@ -69,7 +69,11 @@ def strict_server() -> Iterator[BackgroundServer]:
     server.stop()
 
 
-@pytest.mark.parametrize("path", [strict_case(p) for p in FILES], ids=scenario_id)
+@pytest.mark.parametrize(
+    "path",
+    sample_params([strict_case(p) for p in FILES], lambda p: BY_ID[scenario_id(p)]),
+    ids=scenario_id,
+)
 def test_replays_in_strict_mode(path: Path, strict_server: BackgroundServer) -> None:
     # The same scenario with the same seed sends exactly the recorded requests again.
     reset(strict_server.url)  # W0, every cassette's cursor at its start, no unmatched requests

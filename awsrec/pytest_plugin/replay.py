@@ -7,6 +7,7 @@ test still gets a fresh app: its own world W0, strict cursors, journal and fault
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from pathlib import Path
@@ -25,8 +26,10 @@ class _Host(App):
     def __init__(self, config: ServeConfig) -> None:
         super().__init__(config)
         self.current: App | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None  # the server's, once it has served
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.loop = asyncio.get_running_loop()
         app = self.current  # read once: a swap between tests never splits a request
         if app is None:
             await super().__call__(scope, receive, send)
@@ -73,7 +76,19 @@ class ReplayHost:
         return region
 
     def unload(self) -> None:
-        self.host.current = None
+        """Stop serving the test's app and close it (e.g. kill its warm Lambda workers)."""
+        app, self.host.current = self.host.current, None
+        if app is None:
+            return
+        loop = self.host.loop
+        if loop is None or not loop.is_running():
+            app.close()
+            return
+
+        async def close() -> None:  # models close on the loop they run on
+            app.close()
+
+        asyncio.run_coroutine_threadsafe(close(), loop).result(timeout=30)
 
     def stop(self) -> None:
         self._server.should_exit = True

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Optional, TextIO
 
 import typer
 
-from awsrec.errors import AwsrecError, NotBuiltError, UsageError
+from awsrec.errors import AwsrecError, UsageError
 
 if TYPE_CHECKING:
     from recorder.session import RecordOptions
@@ -30,10 +30,6 @@ def _root(
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks for awsrec errors."),
 ) -> None:
     _state["debug"] = debug
-
-
-def _not_built(verb: str) -> None:
-    raise NotBuiltError(f"`awsrec {verb}` is not built yet")
 
 
 RecordMode = Annotated[

@@ -16,10 +16,6 @@ class UsageError(AwsrecError):
     exit_code = 2
 
 
-class NotBuiltError(UsageError):
-    """A verb that exists in the CLI but is not implemented yet."""
-
-
 class CassetteFormatError(AwsrecError):
     """A cassette file is corrupt, truncated beyond repair or of an unknown format version."""
 

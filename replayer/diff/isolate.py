@@ -24,7 +24,12 @@ SUFFIX_RE = re.compile(r"-ar[0-9a-f]{6}")
 # https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-FunctionName
 _MAX_LEN = {"s3": 63, "dynamodb": 255, "lambda": 64}
 _PARTIQL_TABLE = re.compile(r'(?:FROM|INTO|UPDATE)\s+"?([A-Za-z0-9_.-]+)"?', re.IGNORECASE)
+# A function in the path: /2015-03-31/functions/NAME|ARN/..., or a function ARN as the resource
+# of the tagging API: /2017-03-31/tags/ARN (other ARNs there, e.g. event source mappings, are
+# not functions). https://docs.aws.amazon.com/lambda/latest/api/API_TagResource.html
 _LAMBDA_PATH = re.compile(r"^(/\d{4}-\d{2}-\d{2}/functions/)([^/]+)(.*)$")
+_LAMBDA_TAGS_PATH = re.compile(r"^(/\d{4}-\d{2}-\d{2}/tags/)([^/]+)(.*)$")
+_FUNCTION_ARN = re.compile(r"(:function:)([^:]+)")
 _PAYLOAD_OPS = frozenset({"PutObject", "UploadPart"})
 
 
@@ -38,6 +43,27 @@ def _function_name(segment: str) -> str:
     if ":function:" in text:
         text = text.split(":function:", 1)[1]
     return text.split(":", 1)[0]
+
+
+def _lambda_path(path: str) -> re.Match[str] | None:
+    """The path's function segment (group 2), when the path names a function."""
+    match = _LAMBDA_PATH.match(path)
+    if match is None:
+        match = _LAMBDA_TAGS_PATH.match(path)
+        if match is not None and ":function:" not in unquote(match.group(2)):
+            return None
+    return match
+
+
+def _with_function(segment: str, name: str, isolated: str) -> str:
+    """`segment` (a decoded name or ARN) naming `isolated` instead of `name`."""
+    if ":function:" in segment:
+
+        def swap(m: re.Match[str]) -> str:
+            return m.group(1) + isolated if m.group(2) == name else m.group(0)
+
+        return _FUNCTION_ARN.sub(swap, segment, count=1)
+    return isolated + segment[len(name) :] if segment.startswith(name) else segment
 
 
 def _table_names(body: object) -> Iterable[str]:
@@ -77,7 +103,7 @@ def names_in(interaction: Interaction) -> Iterable[tuple[str, str]]:
             return
         yield from (("dynamodb", n) for n in _table_names(body))
     elif interaction.service == "lambda":
-        match = _LAMBDA_PATH.match(req.path)
+        match = _lambda_path(req.path)
         if match:
             yield "lambda", _function_name(match.group(2))
         if interaction.operation == "CreateFunction" and req.body:
@@ -134,11 +160,10 @@ class Isolation:
             return req
         path, body = req.path, req.body
         if service == "lambda":
-            match = _LAMBDA_PATH.match(path)
+            match = _lambda_path(path)
             if match:
                 fn = _function_name(match.group(2))
-                new = quote(self.isolated("lambda", fn), safe="")
-                segment = unquote(match.group(2)).replace(fn, new, 1)
+                segment = _with_function(unquote(match.group(2)), fn, self.isolated("lambda", fn))
                 path = match.group(1) + quote(segment, safe=":") + match.group(3)
         body = _rewrite_body(body, service, pairs)
         return Request(req.method, path, list(req.query), list(req.headers), body)

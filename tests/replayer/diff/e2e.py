@@ -48,6 +48,8 @@ created = lam.create_function(
 answer = lam.invoke(FunctionName="e2e-echo", Payload=b'{"hello": "world"}')
 assert json.loads(answer["Payload"].read()) == {"hello": "world"}
 lam.get_function(FunctionName=created["FunctionArn"])  # by ARN: the account is in the path
+lam.tag_resource(Resource=created["FunctionArn"], Tags={"team": "e2e"})  # /tags/ARN
+assert lam.list_tags(Resource=created["FunctionArn"])["Tags"] == {"team": "e2e"}
 lam.delete_function(FunctionName="e2e-echo")
 try:
     lam.get_function(FunctionName="e2e-echo")
@@ -60,7 +62,8 @@ print("workload ok")
 OPERATIONS = [
     "CreateBucket", "PutObject", "PutObject", "GetObject", "ListObjectsV2", "DeleteObject",
     "CreateTable", "PutItem", "GetItem",
-    "CreateFunction", "Invoke", "GetFunction", "DeleteFunction", "GetFunction",
+    "CreateFunction", "Invoke", "GetFunction", "TagResource", "ListTags", "DeleteFunction",
+    "GetFunction",
 ]  # fmt: skip
 
 

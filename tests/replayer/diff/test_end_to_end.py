@@ -61,8 +61,8 @@ def test_lambda_create_invoke_delete_replays_and_cleans_up(
     [run] = run_diff(load_sources([e2e_cassette]), DiffSettings(targets=(Target("moto", moto_url),),
                                                                  only=("lambda",)))  # fmt: skip
     assert [(r.operation, r.passed) for r in run.results] == [
-        ("CreateFunction", True), ("Invoke", True), ("GetFunction", True),
-        ("DeleteFunction", True), ("GetFunction", True)]  # fmt: skip
+        ("CreateFunction", True), ("Invoke", True), ("GetFunction", True), ("TagResource", True),
+        ("ListTags", True), ("DeleteFunction", True), ("GetFunction", True)]  # fmt: skip
     assert not [d for r in run.results for d in r.differences if d.severity >= Severity.MAJOR]
     # The function was created under an isolated name with the target's own account in its
     # role, then deleted by the cassette itself; nothing is left behind.

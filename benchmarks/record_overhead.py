@@ -195,6 +195,7 @@ def main() -> None:
             upstream_identity="moto-server",
             upstream_credentials=UpstreamCredentials(ACCESS_KEY, SECRET_KEY),
             confdir=str(work / "ca"),
+            offload=True,  # as `awsrec record -- CMD` runs it
         )
         plain_ctx, plain = plain_mitmdump(moto, work / "plain")
         with plain_ctx, Recorder(settings, work) as recorder:

@@ -14,7 +14,7 @@ from mitmproxy import ctx  # noqa: E402
 
 from recorder import events  # noqa: E402
 from recorder.credentials import CredentialSource  # noqa: E402
-from recorder.handoff import Handoff  # noqa: E402
+from recorder.handoff import Handoff, Inline, Sender  # noqa: E402
 from recorder.lean import Lean  # noqa: E402
 from recorder.record import Record  # noqa: E402
 from recorder.route import Route  # noqa: E402
@@ -33,8 +33,8 @@ class Announce:
 
 def _build() -> list[object]:
     settings = RecorderSettings.from_env()
-    # The writer process normalises, checks for secrets and appends (recorder.writer).
-    handoff = Handoff()
+    # Normalise, check for secrets and append: in a writer process, or here (recorder.handoff).
+    handoff: Sender = Handoff() if settings.offload else Inline(settings)
     credentials = CredentialSource(settings.upstream_credentials)
     # Order matters: Record snapshots the SDK's request before Route rewrites it.
     wired: list[object] = [Record(handoff, settings.only_aws, settings.split_by == "header")]

@@ -20,11 +20,14 @@ import fcntl
 import os
 import subprocess
 import sys
+from typing import Protocol
 
 import msgpack
 
 from awsrec.cassette import Interaction, encode_interaction
+from recorder import writer
 from recorder.errors import RecorderError
+from recorder.settings import RecorderSettings
 
 Pairs = list[tuple[str, str]]
 WRITER = [sys.executable, "-m", "recorder.writer"]
@@ -35,6 +38,28 @@ PIPE_BYTES = 1 << 20
 
 class WriterGone(RecorderError):
     """The writer process has exited: nothing more can be recorded."""
+
+
+class Sender(Protocol):
+    """Where the Record addon puts each exchange before the client gets its answer."""
+
+    def send(self, name: str | None, interaction: Interaction, signed: Pairs) -> None: ...
+
+    def close(self) -> int: ...
+
+
+class Inline:
+    """No writer process: append on the event loop, so "answered" means "on disk"."""
+
+    def __init__(self, settings: RecorderSettings) -> None:
+        self._sink = writer.open_sink(settings)
+
+    def send(self, name: str | None, interaction: Interaction, signed: Pairs) -> None:
+        writer.append_exchange(self._sink, name, interaction, signed)
+
+    def close(self) -> int:
+        self._sink.close()
+        return 0
 
 
 class Handoff:

@@ -8,7 +8,7 @@ from collections import Counter
 from mitmproxy import http
 
 from recorder import capture, events
-from recorder.handoff import Handoff, WriterGone
+from recorder.handoff import Sender, WriterGone
 from recorder.route import META_SIGNED, META_TAG, META_WIRE
 from recorder.settings import SPLIT_HEADER
 
@@ -23,7 +23,7 @@ class Record:
     "answered" imply "written": see recorder.handoff for the exact guarantee.
     """
 
-    def __init__(self, handoff: Handoff, only_aws: bool, split_by_header: bool) -> None:
+    def __init__(self, handoff: Sender, only_aws: bool, split_by_header: bool) -> None:
         self.handoff = handoff
         self.only_aws = only_aws
         self.split_by_header = split_by_header

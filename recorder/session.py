@@ -7,7 +7,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -172,4 +172,7 @@ def run(opts: RecordOptions, command: list[str] | None, workload: Workload | Non
     with tempfile.TemporaryDirectory(prefix="awsrec-record-") as tmp:
         work = Path(tmp)
         settings = make_settings(opts, work / "mitmproxy")
+        if workload is None:
+            # Nothing reads the cassette before CMD ends: answer first, write in the writer.
+            settings = replace(settings, offload=True)
         return record_once(settings, command, work, workload)

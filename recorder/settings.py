@@ -58,6 +58,11 @@ class RecorderSettings:
     confdir: str = ""
     # Extra canary values (name -> value) the scanner must never let through.
     canaries: dict[str, str] = field(default_factory=dict)
+    # True: a writer process appends, and "answered" means "handed over, written soon" (fast;
+    # for runs read once they end: `awsrec record`). False: the proxy appends before it
+    # answers, so the cassette is complete whenever a client holds its answer (readers that
+    # look mid-run, like the pytest plugin). See recorder.handoff.
+    offload: bool = False
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

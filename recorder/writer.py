@@ -15,34 +15,45 @@ from typing import BinaryIO
 
 import msgpack
 
-from awsrec.cassette import decode_interaction
+from awsrec.cassette import Interaction, decode_interaction
 from awsrec.errors import AwsrecError
 from recorder import events
 from recorder.credentials import CredentialSource
 from recorder.settings import RecorderSettings
 from recorder.sink import CassetteSink
 
+Pairs = list[tuple[str, str]]
 # A frame carries whole bodies (a 5 GiB PutObject is one frame); msgpack's default is 100 MiB.
 MAX_FRAME = 2**31 - 1
 
 
-def _pairs(flat: list[str]) -> list[tuple[str, str]]:
+def _pairs(flat: list[str]) -> Pairs:
     it = iter(flat)
     return list(zip(it, it, strict=True))
 
 
 def write_frame(sink: CassetteSink, frame: dict[str, object]) -> None:
-    """Append one handed-over exchange and report it (or why it was refused) to the launcher."""
-    interaction = decode_interaction(frame["interaction"])
+    """Append one handed-over frame (see recorder.handoff for its layout)."""
     name = frame.get("cassette")
     signed = frame.get("signed")
+    append_exchange(
+        sink,
+        name if isinstance(name, str) else None,
+        decode_interaction(frame["interaction"]),
+        _pairs(signed) if isinstance(signed, list) else [],
+    )
+
+
+def append_exchange(
+    sink: CassetteSink, name: str | None, interaction: Interaction, signed: Pairs
+) -> None:
+    """Append one exchange and report it (or why it was refused) to the launcher."""
     # This exchange's signatures (the SDK's and the recorder's own) are its canaries.
     scanner = sink.canaries.exchange(interaction.request.headers, interaction.request.query)
-    if isinstance(signed, list):
-        sink.canaries.add(scanner, _pairs(signed), [])
+    sink.canaries.add(scanner, signed, [])
     service, operation = interaction.service, interaction.operation
     try:
-        path = sink.append(name if isinstance(name, str) else None, interaction, scanner)
+        path = sink.append(name, interaction, scanner)
     except AwsrecError as e:
         # Fail closed: nothing of it was written; say so once, on a line of its own.
         message = f"{service} {operation}: {e}"
@@ -52,9 +63,14 @@ def write_frame(sink: CassetteSink, frame: dict[str, object]) -> None:
     events.emit(events.Event("recorded", 0, service, operation, str(path)))
 
 
-def run(stream: BinaryIO, settings: RecorderSettings) -> None:
+def open_sink(settings: RecorderSettings) -> CassetteSink:
     sink = CassetteSink(settings)
     sink.canaries.register_known(CredentialSource(settings.upstream_credentials), settings.canaries)
+    return sink
+
+
+def run(stream: BinaryIO, settings: RecorderSettings) -> None:
+    sink = open_sink(settings)
     unpacker = msgpack.Unpacker(stream, raw=False, max_buffer_size=MAX_FRAME)
     try:
         # A frame torn by a proxy killed mid-write ends the iteration: it was never answered.

@@ -44,7 +44,7 @@ def _exited(pid: int) -> bool:
 def test_a_dead_writer_makes_the_proxy_answer_502(
     start_recorder: StartRecorder, tmp_path: Path
 ) -> None:
-    recorder = start_recorder(out=str(tmp_path / "writer-died.awsrec"))
+    recorder = start_recorder(out=str(tmp_path / "writer-died.awsrec"), offload=True)
     s3 = client("s3", recorder.url)
     s3.create_bucket(Bucket="writer-died")
     s3.put_object(Bucket="writer-died", Key="before", Body=b"recorded")
@@ -65,7 +65,7 @@ def test_a_dead_writer_makes_the_proxy_answer_502(
 def test_the_writer_finishes_after_the_proxy_is_killed(
     start_recorder: StartRecorder, tmp_path: Path
 ) -> None:
-    recorder = start_recorder(out=str(tmp_path / "orphan.awsrec"))
+    recorder = start_recorder(out=str(tmp_path / "orphan.awsrec"), offload=True)
     ddb = client("dynamodb", recorder.url)
     for _ in range(20):
         ddb.list_tables()

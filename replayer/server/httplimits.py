@@ -6,21 +6,9 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-# Request line plus headers. AWS's own limits are far lower (S3: 8 KB of PUT headers,
-# https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMetadata.html); this only bounds
-# what one connection can make the server buffer before the app sees the request.
-MAX_HEAD_BYTES = 64 * 1024
-# S3's answer to an oversized head (the server cannot know the service yet; S3 is the default
-# dialect): https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html#ErrorCodeList
-_TOO_LARGE = (
-    b"HTTP/1.1 400 Bad Request\r\ncontent-type: application/xml\r\nconnection: close\r\n"
-    b"content-length: %d\r\n\r\n%s"
-)
-_BODY = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>RequestHeaderSectionTooLarge</Code>'
-    b"<Message>Your request header section exceeds the maximum allowed size.</Message>"
-    b"<MaxSizeAllowed>%d</MaxSizeAllowed></Error>" % MAX_HEAD_BYTES
-)
+from replayer.server.http.limits import HEAD_TOO_LARGE, MAX_HEAD_BYTES
+
+__all__ = ["MAX_HEAD_BYTES", "BoundedHttpToolsProtocol"]
 
 
 class BoundedHttpToolsProtocol(HttpToolsProtocol):
@@ -45,7 +33,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         # asyncio hands over at most 256 KiB at a time, so this bounds what is buffered.
         self._head_bytes += len(data)
         if self._head_bytes > MAX_HEAD_BYTES:
-            self.transport.write(_TOO_LARGE % (len(_BODY), _BODY))
+            self.transport.write(HEAD_TOO_LARGE)
             self.transport.close()
 
     def on_headers_complete(self) -> None:

@@ -1,18 +1,27 @@
-"""Running the app on uvicorn: binding, the foreground server, and a background-thread server."""
+"""Running the app: binding, choosing the HTTP server, the foreground and background servers."""
 
 from __future__ import annotations
 
 import errno
+import os
 import socket
 import threading
 import time
+from typing import TYPE_CHECKING, Protocol
 
-import uvicorn
-
-from awsrec.errors import AwsrecError
+from awsrec.errors import AwsrecError, UsageError
 from replayer.server.app import App, create_app
 from replayer.server.config import ServeConfig
-from replayer.server.httplimits import BoundedHttpToolsProtocol
+from replayer.server.http import HttpServer
+
+if TYPE_CHECKING:
+    import uvicorn
+
+# Which HTTP server runs the app: "awsrec" (replayer.server.http, the default: about half the
+# server CPU per small request of uvicorn's) or "uvicorn" (httptools), kept for comparison.
+SERVER_ENV = "AWSREC_HTTP_SERVER"
+SERVERS = ("awsrec", "uvicorn")
+DEFAULT_SERVER = "uvicorn"
 
 
 class PortInUseError(AwsrecError):
@@ -36,6 +45,27 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+class Server(Protocol):
+    """What runs the app: HttpServer, or uvicorn.Server."""
+
+    started: bool
+    should_exit: bool
+
+    def run(self, sockets: list[socket.socket]) -> None: ...
+
+
+def make_server(app: App, config: ServeConfig, kind: str | None = None) -> Server:
+    """The HTTP server for `app`: `kind`, else $AWSREC_HTTP_SERVER, else awsrec's own."""
+    kind = kind or os.environ.get(SERVER_ENV) or DEFAULT_SERVER
+    if kind == "uvicorn":
+        return uvicorn_server(app, config)
+    if kind != "awsrec":
+        raise UsageError(f"{SERVER_ENV}={kind!r}: expected one of {', '.join(SERVERS)}")
+    # Models are stopped before waiting for open requests (an Invoke in flight may run for up
+    # to 15 minutes, and killing its worker ends it now) and again after.
+    return HttpServer(app, on_shutdown=app.close, idle_timeout=75.0)
+
+
 def _loop() -> str:
     try:
         import uvloop  # noqa: F401
@@ -44,24 +74,24 @@ def _loop() -> str:
     return "uvloop"
 
 
-class _Server(uvicorn.Server):
-    """uvicorn's server, which also stops what the app's models run when it stops."""
-
-    def __init__(self, settings: uvicorn.Config, app: App) -> None:
-        super().__init__(settings)
-        self._app = app
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        # Before waiting for open requests: an Invoke in flight may run for up to 15 minutes,
-        # and killing its worker ends it now. Again after: a request that raced the stop.
-        self._app.close()
-        try:
-            await super().shutdown(sockets)
-        finally:
-            self._app.close()
-
-
 def uvicorn_server(app: App, config: ServeConfig) -> uvicorn.Server:
+    """The uvicorn server (httptools, bounded heads) for `app`; imported only when asked for."""
+    import uvicorn
+
+    from replayer.server.httplimits import BoundedHttpToolsProtocol
+
+    class _Server(uvicorn.Server):
+        """uvicorn's server, which also stops what the app's models run when it stops."""
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            # Before waiting for open requests: an Invoke in flight may run for up to 15
+            # minutes, and killing its worker ends it now. Again after: a request that raced.
+            app.close()
+            try:
+                await super().shutdown(sockets)
+            finally:
+                app.close()
+
     settings = uvicorn.Config(
         app,
         host=config.host,
@@ -77,14 +107,14 @@ def uvicorn_server(app: App, config: ServeConfig) -> uvicorn.Server:
         timeout_keep_alive=75,
         proxy_headers=False,  # admin access is decided by the real peer address
     )
-    return _Server(settings, app)
+    return _Server(settings)
 
 
 def serve_forever(config: ServeConfig, sock: socket.socket | None = None) -> None:
     """Serve in the foreground until interrupted."""
     sock = sock or bind(config.host, config.port)
     app = create_app(config)
-    uvicorn_server(app, config).run(sockets=[sock])
+    make_server(app, config).run(sockets=[sock])
 
 
 class BackgroundServer:
@@ -96,7 +126,7 @@ class BackgroundServer:
         host = config.host
         self.url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
         self.app = create_app(config)
-        self._server = uvicorn_server(self.app, config)
+        self._server = make_server(self.app, config)
         self._thread = threading.Thread(target=self._run, name=f"awsrec-serve-{port}", daemon=True)
         self._error: BaseException | None = None
 

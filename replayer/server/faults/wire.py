@@ -10,6 +10,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TYPE_CHECKING, Any, Protocol
 
 from replayer.server.asgi import Receive, Send
+from replayer.server.http import current_connection
 from replayer.state.base import Body, ServeResponse
 
 if TYPE_CHECKING:
@@ -149,8 +150,13 @@ async def _until_disconnect(receive: Receive) -> None:
 
 
 def _transport(send: Send) -> Any:
-    # ASGI has no "abort": uvicorn's `send` is a bound method of its RequestResponseCycle,
-    # which holds the asyncio transport. Another server: None, and the caller just returns.
+    # ASGI has no "abort". awsrec's own server (replayer.server.http) names the connection
+    # serving this task (also in scope["extensions"]["awsrec.transport"]); under uvicorn,
+    # `send` is a bound method of its RequestResponseCycle, which holds the asyncio transport.
+    # Another server: None, and the caller just returns.
+    connection = current_connection()
+    if connection is not None:
+        return connection
     return getattr(getattr(send, "__self__", None), "transport", None)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 from awsrec.cassette import Interaction
 from replayer.diff.bodies import parse_xml
@@ -72,6 +72,7 @@ class _Planner:
     def __init__(self) -> None:
         self.plan = WorldPlan()
         self.created: set[tuple[str, str]] = set()
+        self.made: set[tuple[str, str]] = set()  # created by the cassette itself
         self.written: set[tuple[str, str, str]] = set()
         self.described: dict[str, dict[str, object]] = {}
 
@@ -81,6 +82,7 @@ class _Planner:
             return
         if creating and ok:
             self.created.add(key)
+            self.made.add(key)
         elif ok:
             self.created.add(key)  # it existed: seed it once
             if service == "s3":
@@ -120,14 +122,22 @@ class _Planner:
         )
 
     def s3_listing(self, i: Interaction, bucket: str) -> None:
+        if ("s3", bucket) in self.made:
+            return  # whatever a bucket the cassette created holds, the cassette put there
         try:
             tree, _ = parse_xml(i.response.body)
         except ValueError:
             return
         root = next(iter(tree.values()), [{}]) if isinstance(tree, dict) else [{}]
         node = root[0] if isinstance(root, list) and root else {}
-        for entry in node.get("Contents", []) if isinstance(node, dict) else []:
+        if not isinstance(node, dict):
+            return
+        # EncodingType=url: keys in the listing are form-encoded (botocore decodes them with
+        # unquote_plus). https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
+        encoded = (node.get("EncodingType") or [""])[0] == "url"
+        for entry in node.get("Contents", []):
             key = (entry.get("Key") or [""])[0] if isinstance(entry, dict) else ""
+            key = unquote_plus(key) if encoded and isinstance(key, str) else key
             if key and ("s3", bucket, key) not in self.written:
                 self.plan.objects.setdefault(
                     (bucket, key),

@@ -1,3 +1,3 @@
-"""awsrec: record real AWS exchanges, replay them statefully offline, diff emulators against them."""
+"""awsrec: record real AWS exchanges, replay them statefully offline, diff emulators."""
 
 __version__ = "0.1.0"

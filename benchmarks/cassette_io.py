@@ -1,7 +1,7 @@
 """Cassette I/O: awsrec's format vs VCR.py-style YAML, 10,000 interactions, 1 KiB bodies.
 
 awsrec writes a plain msgpack header, then the records as one raw deflate stream sync-flushed
-after each record (COMPRESSION_LEVEL in awsrec/cassette_io.py).
+after each record (COMPRESSION_LEVEL in awsrec/cassette_io/limits.py).
 
 Run: python3 benchmarks/cassette_io.py [--count N] [--bodies mixed|binary|xml|all]
 Goals: load < 0.5 s, file size <= 50% of the YAML, appends far above 500/s.

@@ -11,41 +11,31 @@ from __future__ import annotations
 import base64
 import json
 import re
-import subprocess
-import sys
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from awsrec.aws.protocol import is_contract_header
-from awsrec.cassette import Interaction, Response, load_cassette
+from awsrec.cassette import Response
 from awsrec.normalize import Normaliser
-from tests.recorder.helpers import awsrec_record, child_env
 from tests.replayer.conftest import ServeFactory, admin, ddb_client
+from tests.support.record_replay import (
+    Recording,
+    flatten,
+    record_workload,
+    run_workload,
+    sources,
+    strict_diffs,
+)
 from tests.support.servers import reset_moto
 
 # The workload runs as its own process (under `awsrec record`, then against `awsrec serve`).
-# It checks DynamoDB's answers itself, and dumps every raw response it parsed to $WL_CAPTURE.
+# It checks DynamoDB's answers itself; record_replay.run_workload wraps it with the capture of
+# every raw response it parsed.
 WORKLOAD = r"""
-import base64, json, os
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
 p, table = os.environ["WL_PREFIX"], os.environ["WL_TABLE"]
-captured = []
-
-def on_parse(operation_model, response_dict, **_):
-    body = response_dict["body"]
-    captured.append({
-        "operation": operation_model.name,
-        "status": response_dict["status_code"],
-        "headers": list(response_dict["headers"].items()),
-        "body": base64.b64encode(body if isinstance(body, bytes) else b"").decode(),
-    })
 
 # One attempt: a retry (e.g. on an x-amz-crc32 mismatch) would be a second, unrecorded request
 # in strict mode and hide the cause. The CRC is checked by test_bodies_carry_their_crc32.
@@ -54,14 +44,6 @@ ddb = boto3.client("dynamodb", config=Config(retries=retries))
 ddb.meta.events.register("before-parse", on_parse)
 S = lambda v: {"S": v}
 N = lambda v: {"N": str(v)}
-
-def expect_error(code, call, **kw):
-    try:
-        call(**kw)
-    except ClientError as e:
-        assert e.response["Error"]["Code"] == code, e.response
-        return e.response
-    raise AssertionError(f"{call} succeeded")
 
 ddb.create_table(
     TableName=table,
@@ -134,10 +116,6 @@ gone = ddb.delete_item(TableName=table, Key={"pk": S(f"{p}a"), "sk": N(20)},
                        ReturnValues="ALL_OLD")["Attributes"]
 assert gone == item(20), gone
 ddb.delete_table(TableName=table)
-
-with open(os.environ["WL_CAPTURE"], "w") as f:
-    json.dump(captured, f)
-print("workload ok")
 """
 OPERATIONS = [
     "CreateTable",
@@ -196,33 +174,16 @@ MOTO_DEVIATIONS = [
 ERROR_CONTENT_TYPE = "application/x-amz-json-1.0"
 
 
-@dataclass
-class Recording:
-    path: Path
-    interactions: list[Interaction]
-
-
-def _run_workload(
-    tmp: Path, names: dict[str, str], prefix: list[str], endpoint: str | None = None
-) -> list[dict[str, Any]]:
-    """Run the workload as a child (under `prefix`, e.g. `awsrec record ... --`); its capture."""
-    script = tmp / "workload.py"
-    script.write_text(WORKLOAD, encoding="utf-8")
-    capture = tmp / f"capture-{names['prefix']}.json"
-    env = child_env(
-        tmp, WL_PREFIX=names["prefix"], WL_TABLE=names["table"], WL_CAPTURE=str(capture)
+def _run_workload(tmp: Path, names: dict[str, str], endpoint: str) -> list[dict[str, Any]]:
+    """Run the workload against `endpoint` with these names; its capture."""
+    return run_workload(
+        tmp,
+        WORKLOAD,
+        names["prefix"],
+        WL_PREFIX=names["prefix"],
+        WL_TABLE=names["table"],
+        AWS_ENDPOINT_URL=endpoint,
     )
-    if endpoint is not None:
-        env["AWS_ENDPOINT_URL"] = endpoint
-    if prefix:
-        done = awsrec_record([*prefix, "--", sys.executable, str(script)], env, tmp)
-    else:
-        cmd = [sys.executable, str(script)]
-        done = subprocess.run(cmd, env=env, cwd=tmp, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "workload ok" in done.stdout
-    captured: list[dict[str, Any]] = json.loads(capture.read_text())
-    return captured
 
 
 @pytest.fixture(scope="module")
@@ -230,31 +191,16 @@ def recording(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> Record
     """The workload recorded once from a fresh moto server by the real recorder."""
     reset_moto(moto_url)
     tmp = tmp_path_factory.mktemp("record-ddb")
-    out = tmp / "dynamodb-contract.awsrec"
-    _run_workload(tmp, RECORDED, ["--out", str(out), "--upstream", moto_url])
-    interactions = load_cassette(out).interactions
-    assert [i.operation for i in interactions] == OPERATIONS
-    return Recording(out, interactions)
-
-
-def _live(captured: dict[str, Any]) -> Response:
-    body = base64.b64decode(captured["body"])
-    return Response(captured["status"], [(k, v) for k, v in captured["headers"]], body)
-
-
-def _flatten(doc: Any, at: str = "") -> dict[str, Any]:
-    """{"a.b.0.c": leaf} for a parsed JSON body, so fields can be compared one by one."""
-    if isinstance(doc, dict) and doc:
-        out: dict[str, Any] = {}
-        for k, v in doc.items():
-            out.update(_flatten(v, f"{at}.{k}" if at else k))
-        return out
-    if isinstance(doc, list) and doc and not all(isinstance(x, str) for x in doc):
-        out = {}
-        for i, v in enumerate(doc):
-            out.update(_flatten(v, f"{at}.{i}"))
-        return out
-    return {at: doc}
+    return record_workload(
+        moto_url,
+        tmp,
+        "dynamodb-contract",
+        WORKLOAD,
+        RECORDED["prefix"],
+        OPERATIONS,
+        WL_PREFIX=RECORDED["prefix"],
+        WL_TABLE=RECORDED["table"],
+    )
 
 
 def _comparable(response: Response, operation: str, normaliser: Normaliser) -> dict[str, Any]:
@@ -268,7 +214,7 @@ def _comparable(response: Response, operation: str, normaliser: Normaliser) -> d
     if norm.status >= 400:
         headers.pop("content-type", None)  # see ERROR_CONTENT_TYPE
     text = _NUMBERED.sub(r"<\1>", norm.body.decode())
-    body = {k: v for k, v in _flatten(json.loads(text) if text else {}).items() if k or v}
+    body = {k: v for k, v in flatten(json.loads(text) if text else {}).items() if k or v}
     for op, pattern in MOTO_DEVIATIONS:
         if re.fullmatch(op, operation):
             body = {k: v for k, v in body.items() if not re.fullmatch(pattern, k)}
@@ -279,27 +225,19 @@ def test_strict_replay_answers_every_request_like_the_recording(
     recording: Recording, serve_factory: ServeFactory, tmp_path: Path
 ) -> None:
     server = serve_factory(cassettes=[recording.path], strict=True)
-    captured = _run_workload(tmp_path, RECORDED, [], endpoint=server.url)
+    captured = _run_workload(tmp_path, RECORDED, server.url)
     assert admin(server.url, "unmatched") == (200, [])
     assert [c["operation"] for c in captured] == OPERATIONS
-    recorded_side, live_side = Normaliser(), Normaliser()
-    diffs = []
-    for rec, live in zip(recording.interactions, captured, strict=True):
-        want = _comparable(rec.response, rec.operation, recorded_side)
-        got = _comparable(_live(live), rec.operation, live_side)
-        if got != want:
-            diffs.append((rec.seq, rec.operation, got, want))
+    diffs = strict_diffs(recording, captured, _comparable)
     assert not diffs, "\n".join(map(str, diffs))
-    for live in captured:
-        headers = {k.lower(): v for k, v in live["headers"]}
-        assert headers["x-awsrec-source"] == "recording"
+    assert sources(captured) == ["recording"] * len(OPERATIONS)
 
 
 def test_model_keeps_aws_values_where_moto_differs(
     recording: Recording, serve_factory: ServeFactory, tmp_path: Path
 ) -> None:
     server = serve_factory(cassettes=[recording.path], strict=True)
-    captured = _run_workload(tmp_path, RECORDED, [], endpoint=server.url)
+    captured = _run_workload(tmp_path, RECORDED, server.url)
     bodies = [json.loads(base64.b64decode(c["body"]) or b"{}") for c in captured]
     by_op = dict(zip(OPERATIONS, bodies, strict=True))
     made, gone = by_op["CreateTable"]["TableDescription"], by_op["DeleteTable"]["TableDescription"]
@@ -326,7 +264,7 @@ def test_bodies_carry_their_crc32(
 ) -> None:
     # DynamoDB signs every body with x-amz-crc32; SDKs retry (legacy mode) or fail on a mismatch.
     server = serve_factory(cassettes=[recording.path])
-    captured = _run_workload(tmp_path, RECORDED, [], endpoint=server.url)
+    captured = _run_workload(tmp_path, RECORDED, server.url)
     wrong = []
     for c in captured:
         headers = {k.lower(): v for k, v in c["headers"]}
@@ -341,11 +279,10 @@ def test_default_mode_runs_the_workload_with_other_keys(
 ) -> None:
     server = serve_factory(cassettes=[recording.path])
     other = {"prefix": "omega-other-", "table": "rr-contract-table"}
-    captured = _run_workload(tmp_path, other, [], endpoint=server.url)
+    captured = _run_workload(tmp_path, other, server.url)
     assert [c["operation"] for c in captured] == OPERATIONS
-    sources = [dict((k.lower(), v) for k, v in c["headers"])["x-awsrec-source"] for c in captured]
     # Every operation and outcome was recorded: the model decides, the recording gives form.
-    assert sources == ["recording"] * len(OPERATIONS)
+    assert sources(captured) == ["recording"] * len(OPERATIONS)
     # A table the cassette never saw is the model's alone.
     ddb = ddb_client(server.url)
     assert ddb.list_tables()["TableNames"] == []

@@ -7,13 +7,8 @@ names and contents, and say through `x-awsrec-source` and the journal where answ
 
 from __future__ import annotations
 
-import base64
-import json
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,31 +16,23 @@ import pytest
 from botocore.exceptions import ClientError
 
 from awsrec.aws.protocol import is_contract_header
-from awsrec.cassette import Interaction, Response, load_cassette
+from awsrec.cassette import Response
 from awsrec.normalize import Normaliser
-from tests.recorder.helpers import awsrec_record, child_env
 from tests.replayer.conftest import ServeFactory, admin, s3_client
+from tests.support.record_replay import (
+    Recording,
+    record_workload,
+    run_workload,
+    sources,
+    strict_diffs,
+)
 from tests.support.servers import reset_moto
 
 # The workload runs as its own process (under `awsrec record`, then against `awsrec serve`).
-# It checks S3's answers itself, and dumps every raw response it parsed to $WL_CAPTURE.
+# It checks S3's answers itself; record_replay.run_workload wraps it with the capture of every
+# raw response it parsed.
 WORKLOAD = r'''
-import base64, json, os
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
 bucket, p, seed = os.environ["WL_BUCKET"], os.environ["WL_PREFIX"], os.environ["WL_SEED"]
-captured = []
-
-def on_parse(operation_model, response_dict, **_):
-    body = response_dict["body"]
-    captured.append({
-        "operation": operation_model.name,
-        "status": response_dict["status_code"],
-        "headers": list(response_dict["headers"].items()),
-        "body": base64.b64encode(body if isinstance(body, bytes) else b"").decode(),
-    })
 
 def read(resp):
     """A streamed body, put into the capture too (before-parse only sees the stream)."""
@@ -105,10 +92,6 @@ except ClientError as e:
 for key in ("docs/a.txt", "docs/b.txt", "top.txt", "copy.txt", "big.bin"):
     s3.delete_object(Bucket=bucket, Key=f"{p}{key}")
 s3.delete_bucket(Bucket=bucket)
-
-with open(os.environ["WL_CAPTURE"], "w") as f:
-    json.dump(captured, f)
-print("workload ok")
 '''
 OPERATIONS = [
     "CreateBucket",
@@ -133,37 +116,13 @@ _NUMBERED = re.compile(r"<([a-z][a-z0-9-]*):\d+>")
 _NUMBERED_XML = re.compile(rb"&lt;([a-z][a-z0-9-]*):\d+&gt;")
 
 
-@dataclass
-class Recording:
-    path: Path
-    interactions: list[Interaction]
+def _run_workload(tmp: Path, names: dict[str, str], endpoint: str) -> list[dict[str, Any]]:
+    """Run the workload against `endpoint` with these names; its capture."""
+    return run_workload(tmp, WORKLOAD, names["seed"], AWS_ENDPOINT_URL=endpoint, **_env(names))
 
 
-def _run_workload(
-    tmp: Path, names: dict[str, str], prefix: list[str], endpoint: str | None = None
-) -> list[dict[str, Any]]:
-    """Run the workload as a child (under `prefix`, e.g. `awsrec record ... --`); its capture."""
-    script = tmp / "workload.py"
-    script.write_text(WORKLOAD, encoding="utf-8")
-    capture = tmp / f"capture-{names['seed']}.json"
-    env = child_env(
-        tmp,
-        WL_BUCKET=names["bucket"],
-        WL_PREFIX=names["prefix"],
-        WL_SEED=names["seed"],
-        WL_CAPTURE=str(capture),
-    )
-    if endpoint is not None:
-        env["AWS_ENDPOINT_URL"] = endpoint
-    if prefix:
-        done = awsrec_record([*prefix, "--", sys.executable, str(script)], env, tmp)
-    else:
-        cmd = [sys.executable, str(script)]
-        done = subprocess.run(cmd, env=env, cwd=tmp, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "workload ok" in done.stdout
-    captured: list[dict[str, Any]] = json.loads(capture.read_text())
-    return captured
+def _env(names: dict[str, str]) -> dict[str, str]:
+    return {"WL_BUCKET": names["bucket"], "WL_PREFIX": names["prefix"], "WL_SEED": names["seed"]}
 
 
 @pytest.fixture(scope="module")
@@ -171,17 +130,9 @@ def recording(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> Record
     """The workload recorded once from a fresh moto server by the real recorder."""
     reset_moto(moto_url)
     tmp = tmp_path_factory.mktemp("record")
-    out = tmp / "s3-contract.awsrec"
-    args = ["--out", str(out), "--upstream", moto_url]
-    _run_workload(tmp, RECORDED, args)
-    interactions = load_cassette(out).interactions
-    assert [i.operation for i in interactions] == OPERATIONS
-    return Recording(out, interactions)
-
-
-def _live(captured: dict[str, Any]) -> Response:
-    body = base64.b64decode(captured["body"])
-    return Response(captured["status"], [(k, v) for k, v in captured["headers"]], body)
+    return record_workload(
+        moto_url, tmp, "s3-contract", WORKLOAD, RECORDED["seed"], OPERATIONS, **_env(RECORDED)
+    )
 
 
 def _tree(body: bytes) -> Any:
@@ -291,25 +242,31 @@ def _located(tree: Any, key: str) -> Any:
     return (tag, text, fixed)
 
 
+_BIG_KEY = RECORDED["prefix"] + "big.bin"
+
+
+def _located_comparable(response: Response, operation: str, normaliser: Normaliser) -> Any:
+    """The live side: comparable, with a multipart Location reduced to its key."""
+    got = _comparable(response, operation, normaliser)
+    return {**got, "body": _located(got["body"], _BIG_KEY)}
+
+
+def _recorded_as_aws(response: Response, operation: str, normaliser: Normaliser) -> Any:
+    """The recorded side: comparable, moto's departures corrected, Location reduced."""
+    want = _as_aws(operation, _comparable(response, operation, normaliser))
+    return {**want, "body": _located(want["body"], _BIG_KEY)}
+
+
 def test_strict_replay_answers_every_request_with_the_recorded_response(
     recording: Recording, serve_factory: ServeFactory, tmp_path: Path
 ) -> None:
     server = serve_factory(cassettes=[recording.path], strict=True)
-    captured = _run_workload(tmp_path, RECORDED, [], endpoint=server.url)
+    captured = _run_workload(tmp_path, RECORDED, server.url)
     assert admin(server.url, "unmatched") == (200, [])
     assert [c["operation"] for c in captured] == OPERATIONS
-    recorded_side, live_side = Normaliser(), Normaliser()
-    diffs = []
-    key = RECORDED["prefix"] + "big.bin"
-    for rec, live in zip(recording.interactions, captured, strict=True):
-        want = _as_aws(rec.operation, _comparable(rec.response, rec.operation, recorded_side))
-        got = _comparable(_live(live), rec.operation, live_side)
-        want["body"], got["body"] = _located(want["body"], key), _located(got["body"], key)
-        if got != want:
-            diffs.append((rec.seq, rec.operation, got, want))
+    diffs = strict_diffs(recording, captured, _located_comparable, _recorded_as_aws)
     assert not diffs, "\n".join(map(str, diffs))
-    sources = [dict((k.lower(), v) for k, v in c["headers"])["x-awsrec-source"] for c in captured]
-    assert sources == ["recording"] * len(OPERATIONS)
+    assert sources(captured) == ["recording"] * len(OPERATIONS)
 
 
 def test_default_mode_runs_the_workload_with_other_names_and_contents(
@@ -317,12 +274,11 @@ def test_default_mode_runs_the_workload_with_other_names_and_contents(
 ) -> None:
     server = serve_factory(cassettes=[recording.path])
     other = {"bucket": "rr-other-bucket", "prefix": "elsewhere/deeper/", "seed": "second-run"}
-    captured = _run_workload(tmp_path, other, [], endpoint=server.url)
+    captured = _run_workload(tmp_path, other, server.url)
     assert [c["operation"] for c in captured] == OPERATIONS
     # Every operation of the workload was recorded with the same outcome: the model decides
     # and the recording gives the form.
-    sources = [dict((k.lower(), v) for k, v in c["headers"])["x-awsrec-source"] for c in captured]
-    assert sources == ["recording"] * len(OPERATIONS)
+    assert sources(captured) == ["recording"] * len(OPERATIONS)
     # Operations and outcomes the cassette never saw are answered by the model alone.
     s3 = s3_client(server.url)
     listed = s3.list_buckets()

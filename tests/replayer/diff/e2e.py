@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 import sys
-import urllib.request
 from pathlib import Path
 
 from tests.recorder.helpers import awsrec_record, child_env, write_workload
 from tests.replayer.diff.scenario import boto
-from tests.support.servers import reset_moto
+from tests.support.record_replay import moto_without_docker
 
 WORKLOAD = """
 import io, zipfile
@@ -78,11 +77,7 @@ def moto_for_lambda(url: str) -> str:
     The role is outside the cassette (IAM is not recorded); a target must have it, as a real
     account would. https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html
     """
-    reset_moto(url)
-    body = json.dumps({"lambda": {"use_docker": False}}).encode()
-    urllib.request.urlopen(
-        urllib.request.Request(f"{url}/moto-api/config", body), timeout=10
-    ).close()
+    moto_without_docker(url)
     made = boto("iam", url).create_role(RoleName="e2e-lambda", AssumeRolePolicyDocument=TRUST)
     return str(made["Role"]["Arn"])
 

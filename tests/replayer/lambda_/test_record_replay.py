@@ -13,10 +13,6 @@ import base64
 import json
 import logging
 import re
-import subprocess
-import sys
-import urllib.request
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,33 +20,25 @@ import pytest
 from botocore.exceptions import ClientError
 
 from awsrec.aws.protocol import is_contract_header
-from awsrec.cassette import Interaction, Response, load_cassette
+from awsrec.cassette import Response
 from awsrec.normalize import Normaliser
-from tests.recorder.helpers import awsrec_record, child_env
 from tests.replayer.conftest import ServeFactory, admin, lambda_client
 from tests.replayer.lambda_.conftest import error_of
-from tests.support.servers import reset_moto
+from tests.support.record_replay import (
+    Recording,
+    flatten,
+    moto_without_docker,
+    record_workload,
+    run_workload,
+    sources,
+    strict_diffs,
+)
 
 # The workload runs as its own process (under `awsrec record`, then against `awsrec serve`).
-# It checks Lambda's answers itself, and dumps every raw response it parsed to $WL_CAPTURE.
+# It checks Lambda's answers itself; record_replay.run_workload wraps it with the capture of
+# every raw response it parsed.
 WORKLOAD = r"""
-import base64, io, json, os, zipfile
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
-
 name, alias = os.environ["WL_FUNCTION"], os.environ["WL_ALIAS"]
-captured = []
-
-def on_parse(operation_model, response_dict, **_):
-    body = response_dict["body"]
-    captured.append({
-        "operation": operation_model.name,
-        "status": response_dict["status_code"],
-        "headers": list(response_dict["headers"].items()),
-        "body": base64.b64encode(body if isinstance(body, bytes) else b"").decode(),
-    })
-
 cfg = Config(retries={"total_max_attempts": 1, "mode": "standard"})
 role = os.environ.get("WL_ROLE", "")
 if os.environ.get("WL_IAM_URL"):
@@ -64,14 +52,6 @@ if os.environ.get("WL_IAM_URL"):
     role = made["Role"]["Arn"]
 lam = boto3.client("lambda", config=cfg)
 lam.meta.events.register("before-parse", on_parse)
-
-def expect_error(code, call, **kw):
-    try:
-        call(**kw)
-    except ClientError as e:
-        assert e.response["Error"]["Code"] == code, e.response
-        return e.response
-    raise AssertionError(f"{call} succeeded")
 
 buf = io.BytesIO()
 with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -110,10 +90,6 @@ expect_error("ResourceConflictException", lam.create_function, FunctionName=name
              Runtime="python3.11", Role=role, Handler="app.handler", Code={"ZipFile": code})
 lam.delete_function(FunctionName=name)
 expect_error("ResourceNotFoundException", lam.get_function, FunctionName=name)
-
-with open(os.environ["WL_CAPTURE"], "w") as f:
-    json.dump(captured, f)
-print("workload ok")
 """
 OPERATIONS = [
     "CreateFunction",
@@ -177,77 +153,35 @@ CONTENT_TYPE = "application/json"
 EXECUTED = {0: "$LATEST", 1: "1"}
 
 
-@dataclass
-class Recording:
-    path: Path
-    interactions: list[Interaction]
-
-
-def _run_workload(
-    tmp: Path, names: dict[str, str], prefix: list[str], extra: dict[str, str]
-) -> list[dict[str, Any]]:
-    """Run the workload as a child (under `prefix`, e.g. `awsrec record ... --`); its capture."""
-    script = tmp / "workload.py"
-    script.write_text(WORKLOAD, encoding="utf-8")
-    capture = tmp / f"capture-{names['function']}.json"
-    env = child_env(
+def _replay(tmp: Path, url: str, names: dict[str, str] = RECORDED) -> list[dict[str, Any]]:
+    return run_workload(
         tmp,
+        WORKLOAD,
+        names["function"],
         WL_FUNCTION=names["function"],
         WL_ALIAS=names["alias"],
-        WL_CAPTURE=str(capture),
-        **extra,
+        AWS_ENDPOINT_URL=url,
+        WL_ROLE=ROLE,
     )
-    if prefix:
-        done = awsrec_record([*prefix, "--", sys.executable, str(script)], env, tmp)
-    else:
-        cmd = [sys.executable, str(script)]
-        done = subprocess.run(cmd, env=env, cwd=tmp, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "workload ok" in done.stdout
-    captured: list[dict[str, Any]] = json.loads(capture.read_text())
-    return captured
-
-
-def _replay(tmp: Path, url: str, names: dict[str, str] = RECORDED) -> list[dict[str, Any]]:
-    return _run_workload(tmp, names, [], {"AWS_ENDPOINT_URL": url, "WL_ROLE": ROLE})
 
 
 @pytest.fixture(scope="module")
 def recording(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> Recording:
     """The workload recorded once from a fresh moto server by the real recorder."""
-    reset_moto(moto_url)
     # No docker here: moto then answers Invoke with the payload (our handler is an echo).
-    config = json.dumps({"lambda": {"use_docker": False}}).encode()
-    req = urllib.request.Request(f"{moto_url}/moto-api/config", data=config, method="POST")
-    with urllib.request.urlopen(req, timeout=10):
-        pass
+    moto_without_docker(moto_url)
     tmp = tmp_path_factory.mktemp("record-lambda")
-    out = tmp / "lambda-contract.awsrec"
-    prefix = ["--out", str(out), "--upstream", moto_url]
-    _run_workload(tmp, RECORDED, prefix, {"WL_IAM_URL": moto_url})
-    interactions = load_cassette(out).interactions
-    assert [i.operation for i in interactions] == OPERATIONS
-    return Recording(out, interactions)
-
-
-def _live(captured: dict[str, Any]) -> Response:
-    body = base64.b64decode(captured["body"])
-    return Response(captured["status"], [(k, v) for k, v in captured["headers"]], body)
-
-
-def _flatten(doc: Any, at: str = "") -> dict[str, Any]:
-    """{"a.b.0.c": leaf} for a parsed JSON body, so fields can be compared one by one."""
-    if isinstance(doc, dict) and doc:
-        out: dict[str, Any] = {}
-        for k, v in doc.items():
-            out.update(_flatten(v, f"{at}.{k}" if at else k))
-        return out
-    if isinstance(doc, list) and doc and not all(isinstance(x, str) for x in doc):
-        out = {}
-        for i, v in enumerate(doc):
-            out.update(_flatten(v, f"{at}.{i}"))
-        return out
-    return {at: doc}
+    return record_workload(
+        moto_url,
+        tmp,
+        "lambda-contract",
+        WORKLOAD,
+        RECORDED["function"],
+        OPERATIONS,
+        WL_FUNCTION=RECORDED["function"],
+        WL_ALIAS=RECORDED["alias"],
+        WL_IAM_URL=moto_url,
+    )
 
 
 def _comparable(response: Response, operation: str, normaliser: Normaliser) -> dict[str, Any]:
@@ -268,7 +202,7 @@ def _comparable(response: Response, operation: str, normaliser: Normaliser) -> d
         # AWS's model: botocore/data/lambda/2015-03-31/service-2.json, e.g.
         # https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html#API_GetFunction_Errors
         doc = {"message": doc.get("Message", doc.get("message"))}
-    body = {k: v for k, v in _flatten(doc).items() if k or v}
+    body = {k: v for k, v in flatten(doc).items() if k or v}
     for op, pattern in MOTO_DEVIATIONS:
         if re.fullmatch(op, operation):
             body = {k: v for k, v in body.items() if not re.fullmatch(pattern, k)}
@@ -288,17 +222,9 @@ def test_strict_replay_answers_every_request_like_the_recording(
     assert [r.getMessage() for r in caplog.records if r.name == "awsrec.serve"] == []
     assert admin(server.url, "unmatched") == (200, [])
     assert [c["operation"] for c in captured] == OPERATIONS
-    recorded_side, live_side = Normaliser(), Normaliser()
-    diffs = []
-    for rec, live in zip(recording.interactions, captured, strict=True):
-        want = _comparable(rec.response, rec.operation, recorded_side)
-        got = _comparable(_live(live), rec.operation, live_side)
-        if got != want:
-            diffs.append((rec.seq, rec.operation, got, want))
+    diffs = strict_diffs(recording, captured, _comparable)
     assert not diffs, "\n".join(map(str, diffs))
-    for live in captured:
-        headers = {k.lower(): v for k, v in live["headers"]}
-        assert headers["x-awsrec-source"] == "recording"
+    assert sources(captured) == ["recording"] * len(OPERATIONS)
 
 
 def test_model_keeps_aws_values_where_moto_differs(
@@ -334,9 +260,8 @@ def test_default_mode_runs_the_workload_with_other_names(
     other = {"function": "omega-other-fn", "alias": "prod"}
     captured = _replay(tmp_path, server.url, other)
     assert [c["operation"] for c in captured] == OPERATIONS
-    sources = [dict((k.lower(), v) for k, v in c["headers"])["x-awsrec-source"] for c in captured]
     # Every operation and outcome was recorded: the model decides, the recording gives form.
-    assert sources == ["recording"] * len(OPERATIONS)
+    assert sources(captured) == ["recording"] * len(OPERATIONS)
     lam = lambda_client(server.url)
     assert lam.list_functions()["Functions"] == []  # the workload deleted what it made
 

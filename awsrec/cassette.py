@@ -73,6 +73,7 @@ __all__ = [
     "dump_cassette",
     "encode_header",
     "encode_interaction",
+    "header_value",
     "iter_cassette",
     "load_cassette",
     "uncompressed_bytes",
@@ -89,6 +90,15 @@ SUPPORTED_RECORDS = (RECORDS,)
 Pairs = list[tuple[str, str]]
 
 
+def header_value(headers: Pairs, name: str, default: str | None = None) -> str | None:
+    """First value of header `name` in `headers`, case-insensitively."""
+    lname = name.lower()
+    for key, value in headers:
+        if key.lower() == lname:
+            return value
+    return default
+
+
 @dataclass(slots=True)
 class Request:
     """One HTTP request as recorded (after normalisation and redaction)."""
@@ -101,11 +111,7 @@ class Request:
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """First value of header `name`, case-insensitively."""
-        lname = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lname:
-                return value
-        return default
+        return header_value(self.headers, name, default)
 
 
 @dataclass(slots=True)
@@ -118,11 +124,7 @@ class Response:
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """First value of header `name`, case-insensitively."""
-        lname = name.lower()
-        for key, value in self.headers:
-            if key.lower() == lname:
-                return value
-        return default
+        return header_value(self.headers, name, default)
 
 
 @dataclass(slots=True)

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from awsrec.aws import chunked, detect, operations, s3_addressing
-from awsrec.cassette import Interaction, Request, Response
+from awsrec.cassette import Interaction, Request, Response, header_value
 
 Pairs = list[tuple[str, str]]
 UNKNOWN = "unknown"
@@ -44,7 +44,8 @@ class Wire:
 def _unframe(headers: Pairs, body: bytes) -> tuple[bytes, dict[str, Any] | None]:
     if not chunked.is_aws_chunked(headers):
         return body, None
-    framing: dict[str, Any] = {"content_sha256": _header(headers, "x-amz-content-sha256") or ""}
+    content_sha256 = header_value(headers, "x-amz-content-sha256") or ""
+    framing: dict[str, Any] = {"content_sha256": content_sha256}
     try:
         payload, trailers = chunked.decode_aws_chunked(body)
     except chunked.AwsChunkedError as e:
@@ -129,8 +130,3 @@ def _text(raw: bytes) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("latin-1")
-
-
-def _header(headers: Pairs, name: str) -> str | None:
-    lname = name.lower()
-    return next((v for k, v in headers if k.lower() == lname), None)

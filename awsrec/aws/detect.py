@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 from awsrec.aws import botocore_adapter
 from awsrec.aws.s3_addressing import is_s3_host, split_host, virtual_bucket
 from awsrec.aws.sigv4 import parse_sigv4
+from awsrec.cassette import header_value
 
 Pairs = list[tuple[str, str]]
 
@@ -66,14 +67,6 @@ def _lambda_path_prefixes() -> tuple[str, ...]:
     return tuple(sorted(prefixes))
 
 
-def _header(headers: Pairs, name: str) -> str | None:
-    lname = name.lower()
-    for key, value in headers:
-        if key.lower() == lname:
-            return value
-    return None
-
-
 def detect_service(
     method: str, host: str, path: str, query: Pairs, headers: Pairs, body: bytes = b""
 ) -> str | None:
@@ -85,7 +78,7 @@ def detect_service(
     info = parse_sigv4(headers, query)
     if info is not None:
         return _service_of_scope(info.service)
-    target = _header(headers, "X-Amz-Target")
+    target = header_value(headers, "X-Amz-Target")
     if target is not None:
         prefix = target.partition(".")[0]
         return "dynamodb" if prefix == _dynamodb_target_prefix() else None
@@ -107,7 +100,7 @@ def _is_sigv2(headers: Pairs, query: Pairs) -> bool:
     "AWS AKID:sig", or a presigned URL with AWSAccessKeyId and Signature (boto3 still presigns
     S3 URLs this way by default): https://docs.aws.amazon.com/AmazonS3/latest/API/RESTAuthentication.html
     """
-    authorization = _header(headers, "Authorization")
+    authorization = header_value(headers, "Authorization")
     if authorization is not None and authorization.startswith("AWS ") and ":" in authorization:
         return True
     keys = {k for k, _ in query}
@@ -128,7 +121,7 @@ def _is_sts_action(method: str, query: Pairs, headers: Pairs, body: bytes) -> bo
     for key, value in query:
         if key == "Action" and value in actions:
             return True
-    content_type = (_header(headers, "Content-Type") or "").lower()
+    content_type = (header_value(headers, "Content-Type") or "").lower()
     if method == "POST" and "application/x-www-form-urlencoded" in content_type and body:
         form = parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
         return any(k == "Action" and v in actions for k, v in form)

@@ -12,6 +12,7 @@ from email.utils import formatdate
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 from awsrec.aws import botocore_adapter
+from awsrec.cassette import header_value
 
 Pairs = list[tuple[str, str]]
 
@@ -51,14 +52,6 @@ class SigV4Info:
     expires: int | None = None  # presigned URLs only, seconds
 
 
-def _header(headers: Pairs, name: str) -> str | None:
-    lname = name.lower()
-    for key, value in headers:
-        if key.lower() == lname:
-            return value
-    return None
-
-
 def _query_value(query: Pairs, name: str) -> str | None:
     for key, value in query:
         if key == name:
@@ -92,7 +85,7 @@ def _auth_fields(authorization: str) -> tuple[str, dict[str, str]] | None:
 
 def parse_sigv4(headers: Pairs, query: Pairs) -> SigV4Info | None:
     """The SigV4 signature of a request (Authorization header or presigned query), if any."""
-    authorization = _header(headers, "Authorization")
+    authorization = header_value(headers, "Authorization")
     if authorization is not None:
         parsed = _auth_fields(authorization)
         if parsed is None:
@@ -110,7 +103,7 @@ def parse_sigv4(headers: Pairs, query: Pairs) -> SigV4Info | None:
             signature=fields.get("Signature", ""),
             presigned=False,
             algorithm=algorithm,
-            timestamp=_header(headers, "X-Amz-Date") or "",
+            timestamp=header_value(headers, "X-Amz-Date") or "",
         )
     return _parse_presigned(query)
 
@@ -173,7 +166,7 @@ def resign(
     stripped, _ = strip_signing(headers, [])
     had_host = any(k.lower() == "host" for k, _ in stripped)
     stripped = [(k, v) for k, v in stripped if k.lower() != "host"]
-    content_sha = _header(stripped, "X-Amz-Content-SHA256")
+    content_sha = header_value(stripped, "X-Amz-Content-SHA256")
     keep = content_sha if content_sha and content_sha.startswith(KEPT_PAYLOAD_PREFIXES) else None
     if service in ("s3", "s3express") and content_sha and keep is None:
         # S3SigV4Auth recomputes the body hash itself; a stale one would be signed otherwise.
@@ -309,7 +302,7 @@ def sign_v4(
         payload = keep_payload or (hashlib.sha256(body).hexdigest() if body else EMPTY_SHA256)
         signed = _without(signed, "x-amz-content-sha256") + [("X-Amz-Content-SHA256", payload)]
     else:
-        declared = _header(signed, "X-Amz-Content-SHA256")
+        declared = header_value(signed, "X-Amz-Content-SHA256")
         payload = declared or (hashlib.sha256(body).hexdigest() if body else EMPTY_SHA256)
     split = urlsplit(url)
     # The path as an HTTP client would send it (urlunsplit adds the leading slash).
@@ -363,7 +356,7 @@ def verify_sigv4(
         if not values:
             return False
         signed.extend(values)
-    host = _header(headers, "Host") or "localhost"
+    host = header_value(headers, "Host") or "localhost"
     unsigned_query = [(k, v) for k, v in query if k != "X-Amz-Signature"]
     expected = botocore_adapter.sigv4_signature(
         method,

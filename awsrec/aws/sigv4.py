@@ -20,7 +20,7 @@ Pairs = list[tuple[str, str]]
 # Query form: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
 ALGORITHMS = ("AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256")
 _SIGNING_HEADERS = frozenset({"authorization", "x-amz-security-token", "x-amz-date"})
-_PRESIGN_PARAMS = frozenset(
+PRESIGN_PARAMS = frozenset(
     {
         "X-Amz-Algorithm",
         "X-Amz-Credential",
@@ -139,7 +139,7 @@ def strip_signing(headers: Pairs, query: Pairs) -> tuple[Pairs, Pairs]:
     STREAMING-UNSIGNED-PAYLOAD-TRAILER, ...), which the server must know to read the body.
     """
     kept_headers = [(k, v) for k, v in headers if k.lower() not in _SIGNING_HEADERS]
-    kept_query = [(k, v) for k, v in query if k not in _PRESIGN_PARAMS]
+    kept_query = [(k, v) for k, v in query if k not in PRESIGN_PARAMS]
     return kept_headers, kept_query
 
 

@@ -14,22 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from awsrec.aws.sigv4 import PRESIGN_PARAMS
 from awsrec.cassette import Interaction
 
 _PLACEHOLDER = re.compile(r"^<[a-z][a-z0-9-]*(?::\d+)?>$")
 # SigV4 presigning and botocore's routing hint vary per request, not per operation.
-_VOLATILE_QUERY = frozenset(
-    {
-        "X-Amz-Algorithm",
-        "X-Amz-Credential",
-        "X-Amz-Date",
-        "X-Amz-Expires",
-        "X-Amz-SignedHeaders",
-        "X-Amz-Signature",
-        "X-Amz-Security-Token",
-        "x-id",
-    }
-)
+_VOLATILE_QUERY = PRESIGN_PARAMS | {"x-id"}
 
 
 @dataclass(frozen=True, slots=True)

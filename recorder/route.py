@@ -114,20 +114,7 @@ def unchunk(headers: Pairs, body: bytes) -> tuple[Pairs, bytes]:
     https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html
     """
     payload, trailers = chunked.decode_aws_chunked(body)
-    dropped = {"x-amz-decoded-content-length", "x-amz-trailer", "x-amz-content-sha256"}
-    kept: Pairs = []
-    for key, value in headers:
-        name = key.lower()
-        if name == "content-encoding":
-            rest = [v.strip() for v in value.split(",") if v.strip().lower() != "aws-chunked"]
-            if rest:
-                kept.append((key, ", ".join(rest)))
-        elif name not in dropped:
-            kept.append((key, value))
-    for name, value in trailers.items():
-        if name.lower().startswith("x-amz-checksum-"):
-            kept.append((name, value))
-    return kept, payload
+    return chunked.plain_headers(headers, trailers), payload
 
 
 def _encode_query(query: Pairs) -> str:

@@ -152,3 +152,29 @@ def encode_aws_chunked(
         out += f"{name}:{value}\r\n".encode("ascii")
     out += b"\r\n"
     return bytes(out)
+
+
+_FRAMING_HEADERS = frozenset(
+    {"x-amz-decoded-content-length", "x-amz-trailer", "x-amz-content-sha256"}
+)
+
+
+def plain_headers(headers: Pairs, trailers: Mapping[str, str]) -> Pairs:
+    """Headers of the equivalent plain upload of an aws-chunked one.
+
+    The framing headers go, aws-chunked leaves Content-Encoding, and the checksum trailers
+    become headers (a plain PutObject/UploadPart with x-amz-checksum-* checks the same bytes).
+    Signed chunks chain from the seed signature, which re-signing replaces, so the recorder and
+    diff send them this way. https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-streaming.html
+    """
+    kept: Pairs = []
+    for key, value in headers:
+        name = key.lower()
+        if name == "content-encoding":
+            rest = [v.strip() for v in value.split(",") if v.strip().lower() != "aws-chunked"]
+            if rest:
+                kept.append((key, ", ".join(rest)))
+        elif name not in _FRAMING_HEADERS:
+            kept.append((key, value))
+    kept += [(k, v) for k, v in trailers.items() if k.lower().startswith("x-amz-checksum-")]
+    return kept

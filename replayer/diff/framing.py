@@ -14,27 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from awsrec.aws.chunked import encode_aws_chunked
-from awsrec.cassette import Pairs, Request
+from awsrec.aws.chunked import encode_aws_chunked, plain_headers
+from awsrec.cassette import Request
 
 UNSIGNED_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
-_FRAMING_HEADERS = frozenset(
-    {"x-amz-decoded-content-length", "x-amz-trailer", "x-amz-content-sha256"}
-)
-
-
-def _plain(headers: Pairs, trailers: Mapping[str, str]) -> Pairs:
-    kept: Pairs = []
-    for key, value in headers:
-        name = key.lower()
-        if name == "content-encoding":
-            rest = [v.strip() for v in value.split(",") if v.strip().lower() != "aws-chunked"]
-            if rest:
-                kept.append((key, ", ".join(rest)))
-        elif name not in _FRAMING_HEADERS:
-            kept.append((key, value))
-    kept += [(k, v) for k, v in trailers.items() if k.lower().startswith("x-amz-checksum-")]
-    return kept
 
 
 def reframe(request: Request, flags: Mapping[str, object]) -> Request:
@@ -48,5 +31,5 @@ def reframe(request: Request, flags: Mapping[str, object]) -> Request:
     if framing.get("content_sha256") == UNSIGNED_TRAILER:
         body = encode_aws_chunked(request.body, trailers)
         return Request(request.method, request.path, request.query, request.headers, body)
-    headers = _plain(request.headers, trailers)
+    headers = plain_headers(request.headers, trailers)
     return Request(request.method, request.path, request.query, headers, request.body)

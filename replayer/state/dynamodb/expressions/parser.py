@@ -54,7 +54,36 @@ BOOLEAN_FUNCTIONS = frozenset(CONDITION_FUNCTIONS) - {"size"}
 _TOKENS = re.compile(r"\s+|[#:]?\w+|<>|<=|>=|.", re.S)
 
 
-class _ToAst(Transformer[Token, object]):
+class ConditionTransformer(Transformer[Token, Any]):
+    """Condition nodes: the rules the expression and PartiQL grammars name alike."""
+
+    def function(self, items: list[Any]) -> Func:
+        name, *args = items
+        return Func(str(name), tuple(args))
+
+    def compare(self, items: list[Any]) -> Compare:
+        return Compare(str(items[1]), items[0], items[2])
+
+    def between(self, items: list[Any]) -> Between:
+        return Between(items[0], items[2], items[4])
+
+    def in_(self, items: list[Any]) -> In:
+        return In(items[0], tuple(items[2:]))
+
+    def and_(self, items: list[Any]) -> And:
+        return And(items[0], items[2])
+
+    def or_(self, items: list[Any]) -> Or:
+        return Or(items[0], items[2])
+
+    def not_(self, items: list[Any]) -> Not:
+        return Not(items[1])
+
+    def arith(self, items: list[Any]) -> Arith:
+        return Arith(str(items[1]), items[0], items[2])
+
+
+class _ToAst(ConditionTransformer):
     """Turns lark's tree into the frozen dataclasses of `ast`."""
 
     def path(self, items: list[Token]) -> Path:
@@ -63,31 +92,6 @@ class _ToAst(Transformer[Token, object]):
 
     def value(self, items: list[Token]) -> Value:
         return Value(str(items[0]))
-
-    def function(self, items: list[object]) -> Func:
-        name, *args = items
-        return Func(str(name), tuple(args))  # type: ignore[arg-type]
-
-    def compare(self, items: list[object]) -> Compare:
-        return Compare(str(items[1]), items[0], items[2])  # type: ignore[arg-type]
-
-    def between(self, items: list[object]) -> Between:
-        return Between(items[0], items[2], items[4])  # type: ignore[arg-type]
-
-    def in_(self, items: list[object]) -> In:
-        return In(items[0], tuple(items[2:]))  # type: ignore[arg-type]
-
-    def and_(self, items: list[object]) -> And:
-        return And(items[0], items[2])  # type: ignore[arg-type]
-
-    def or_(self, items: list[object]) -> Or:
-        return Or(items[0], items[2])  # type: ignore[arg-type]
-
-    def not_(self, items: list[object]) -> Not:
-        return Not(items[1])  # type: ignore[arg-type]
-
-    def arith(self, items: list[object]) -> Arith:
-        return Arith(str(items[1]), items[0], items[2])  # type: ignore[arg-type]
 
     def set_action(self, items: list[object]) -> SetAction:
         return SetAction(items[0], items[2])  # type: ignore[arg-type]

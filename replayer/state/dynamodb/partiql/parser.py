@@ -6,7 +6,7 @@ import functools
 from importlib import resources
 from typing import Any
 
-from lark import Lark, Token, Transformer, UnexpectedInput
+from lark import Lark, Token, UnexpectedInput
 from lark.exceptions import VisitError
 
 from replayer.state.dynamodb.errors import DynamoError, validation
@@ -14,13 +14,11 @@ from replayer.state.dynamodb.expressions.ast import (
     Action,
     AddAction,
     And,
-    Arith,
     Between,
     Compare,
     Cond,
     DeleteAction,
     Func,
-    In,
     Not,
     Operand,
     Or,
@@ -29,6 +27,7 @@ from replayer.state.dynamodb.expressions.ast import (
     SetAction,
     Value,
 )
+from replayer.state.dynamodb.expressions.parser import CONDITION_FUNCTIONS, ConditionTransformer
 from replayer.state.dynamodb.partiql.ast import (
     Composite,
     Delete,
@@ -49,14 +48,6 @@ _LARK = Lark(
 # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.html
 MALFORMED = "Statement wasn't well formed, can't be processed: "
 DML = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "EXISTS"})
-CONDITION_FUNCTIONS = {
-    "attribute_exists": 1,
-    "attribute_not_exists": 1,
-    "attribute_type": 2,
-    "begins_with": 2,
-    "contains": 2,
-    "size": 1,
-}
 SET_FUNCTIONS = {"list_append": 2, "if_not_exists": 2, "set_add": 2, "set_delete": 2}
 
 
@@ -67,7 +58,7 @@ def _unquote(token: Token) -> str:
     return text
 
 
-class _ToStatement(Transformer[Token, Any]):
+class _ToStatement(ConditionTransformer):
     """lark's tree to statement dataclasses; every value becomes a named template."""
 
     def __init__(self) -> None:
@@ -130,34 +121,16 @@ class _ToStatement(Transformer[Token, Any]):
     def path(self, items: list[Token]) -> Path:
         return Path(tuple(int(t) if t.type == "INT" else _unquote(t) for t in items))
 
-    def function(self, items: list[Any]) -> Func:
-        name, *args = items
-        return Func(str(name), tuple(args))
-
     def compare(self, items: list[Any]) -> Compare:
+        # PartiQL also writes "not equal" as !=; the tree has one name for it.
         op = "<>" if str(items[1]) == "!=" else str(items[1])
         return Compare(op, items[0], items[2])
-
-    def between(self, items: list[Any]) -> Between:
-        return Between(items[0], items[2], items[4])
-
-    def in_(self, items: list[Any]) -> In:
-        return In(items[0], tuple(items[2:]))
 
     def missing(self, items: list[Any]) -> Func:
         return Func("attribute_not_exists", (items[0],))
 
     def not_missing(self, items: list[Any]) -> Func:
         return Func("attribute_exists", (items[0],))
-
-    def and_(self, items: list[Any]) -> And:
-        return And(items[0], items[2])
-
-    def or_(self, items: list[Any]) -> Or:
-        return Or(items[0], items[2])
-
-    def not_(self, items: list[Any]) -> Not:
-        return Not(items[1])
 
     # -- statements -------------------------------------------------------------------------
 
@@ -210,9 +183,6 @@ class _ToStatement(Transformer[Token, Any]):
 
     def remove_clause(self, items: list[Any]) -> list[Any]:
         return [RemoveAction(p) for p in items[1:]]
-
-    def arith(self, items: list[Any]) -> Arith:
-        return Arith(str(items[1]), items[0], items[2])
 
     def assign(self, items: list[Any]) -> Action:
         path, value = items[0], items[2]

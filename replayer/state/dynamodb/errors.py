@@ -38,5 +38,31 @@ def conditional_failed(item: dict[str, Any] | None = None) -> DynamoError:
     return DynamoError("ConditionalCheckFailedException", "The conditional request failed", extra)
 
 
+# TransactWriteItems and ExecuteTransaction fail alike:
+# https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
+# https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ExecuteTransaction.html
+ONE_ITEM_TWICE = "Transaction request cannot include multiple operations on one item"
+
+
+def idempotent_mismatch() -> DynamoError:
+    """A ClientRequestToken reused with a different request."""
+    return DynamoError(
+        "IdempotentParameterMismatchException",
+        "The request uses the same client token as a previous, but non-identical request.",
+    )
+
+
+def raise_if_cancelled(reasons: list[dict[str, Any]]) -> None:
+    """TransactionCanceledException with every item's reason, when any reason is not "None"."""
+    if any(r["Code"] != "None" for r in reasons):
+        codes = ", ".join(r["Code"] for r in reasons)
+        raise DynamoError(
+            "TransactionCanceledException",
+            "Transaction cancelled, please refer cancellation reasons for specific reasons "
+            f"[{codes}]",
+            {"CancellationReasons": reasons},
+        )
+
+
 KEY_MISMATCH = "The provided key element does not match the schema"
 ITEM_TOO_BIG = "Item size has exceeded the maximum allowed size"

@@ -6,7 +6,13 @@ import json
 
 from replayer.state.base import ServeRequest, ServeResponse, handles
 from replayer.state.dynamodb.common import expressions
-from replayer.state.dynamodb.errors import DynamoError, validation
+from replayer.state.dynamodb.errors import (
+    ONE_ITEM_TWICE,
+    DynamoError,
+    idempotent_mismatch,
+    raise_if_cancelled,
+    validation,
+)
 from replayer.state.dynamodb.expressions import check_overlap, evaluate, project
 from replayer.state.dynamodb.items import delete, put, update
 from replayer.state.dynamodb.store import Doc, Store, respond
@@ -50,9 +56,7 @@ class TransactionOps(Store):
             else:
                 key = t.key_of(check_item(spec.get("Key") or {}))
             if (t.description["TableName"], key) in seen:
-                raise validation(
-                    "Transaction request cannot include multiple operations on one item"
-                )
+                raise validation(ONE_ITEM_TWICE)
             seen.add((t.description["TableName"], key))
             kinds = (
                 ("ConditionExpression", "UpdateExpression")
@@ -71,24 +75,13 @@ class TransactionOps(Store):
         if token and token in self.tokens:
             seen_request, answer = self.tokens[token]
             if seen_request != fingerprint:
-                raise DynamoError(
-                    "IdempotentParameterMismatchException",
-                    "The request uses the same client token as a previous, but non-identical "
-                    "request.",
-                )
+                raise idempotent_mismatch()
             return respond(answer)
         plan = self._plan(body.get("TransactItems") or [])
         reasons: list[Doc] = []
         for _kind, spec, t, key in plan:
             reasons.append(self._check(spec, t, key))
-        if any(r["Code"] != "None" for r in reasons):
-            codes = ", ".join(r["Code"] for r in reasons)
-            raise DynamoError(
-                "TransactionCanceledException",
-                "Transaction cancelled, please refer cancellation reasons for specific reasons "
-                f"[{codes}]",
-                {"CancellationReasons": reasons},
-            )
+        raise_if_cancelled(reasons)
         self._apply(plan)
         if token:
             self.tokens[token] = (fingerprint, {})

@@ -8,7 +8,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from replayer.state.dynamodb.errors import DynamoError, validation
+from replayer.state.dynamodb.errors import (
+    ONE_ITEM_TWICE,
+    DynamoError,
+    idempotent_mismatch,
+    raise_if_cancelled,
+    validation,
+)
 from replayer.state.dynamodb.expressions import Context, evaluate
 from replayer.state.dynamodb.partiql import execute
 from replayer.state.dynamodb.partiql.ast import Exists, Insert, Parsed, Select, Update
@@ -57,10 +63,7 @@ class TransactionRun:
             return None
         seen, answer = self.store.tokens[self.token]
         if seen != self.fingerprint:
-            raise DynamoError(
-                "IdempotentParameterMismatchException",
-                "The request uses the same client token as a previous, but non-identical request.",
-            )
+            raise idempotent_mismatch()
         return answer
 
     def run(self) -> Doc:
@@ -103,23 +106,14 @@ class TransactionRun:
             t = self.store.table(p.table)
             key = _key(t, p, ctx)
             if (p.table, key) in seen:
-                raise validation(
-                    "Transaction request cannot include multiple operations on one item"
-                )
+                raise validation(ONE_ITEM_TWICE)
             seen.add((p.table, key))
             steps.append((p, ctx, t, key, spec))
         return steps
 
     def _write(self, steps: list[Step]) -> Doc:
         reasons = [self._reason(step) for step in steps]
-        if any(r["Code"] != "None" for r in reasons):
-            codes = ", ".join(r["Code"] for r in reasons)
-            raise DynamoError(
-                "TransactionCanceledException",
-                "Transaction cancelled, please refer cancellation reasons for specific reasons "
-                f"[{codes}]",
-                {"CancellationReasons": reasons},
-            )
+        raise_if_cancelled(reasons)
         before = [(t, key, t.items.get(key)) for _, _, t, key, _ in steps]
         try:
             for p, ctx, t, _, _ in steps:

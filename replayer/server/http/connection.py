@@ -218,11 +218,11 @@ class Connection(asyncio.Protocol):
             ex = queue[0]
             await self._run(ex)
             queue.popleft()
-            if not ex.keep_alive or self.lost:
-                return  # the response's end closed the connection
+            if not ex.keep_alive:
+                break  # the response's end closed the connection, if it came
             if self.reading_paused:
                 self.update_reading()
-        if self.lost:
+        if self.lost or self.transport.is_closing():
             return
         if self._final is not None:
             self.transport.write(self._final)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from json import decoder
+
+from awsrec.normalize.splice import splice
 
 # The stdlib's own string scanner (C-accelerated); typeshed does not declare it.
 _scanstring: Callable[[str, int], tuple[str, int]] = decoder.scanstring  # type: ignore[attr-defined]
@@ -184,22 +186,19 @@ def rewrite_json(
     """
     if not rules:
         return text
-    index = _index(rules)
-    out: list[str] = []
-    last = 0
-    for path, start, end, value, _is_string in json_scalars(text):
-        if value in ("true", "false", "null") and not _is_string:
+    return splice(text, _edits(text, _index(rules), apply))
+
+
+def _edits(
+    text: str, index: dict[str, list[tuple[JsonPath, str]]], apply: Callable[[str, str], str]
+) -> Iterator[tuple[int, int, str]]:
+    for path, start, end, value, is_string in json_scalars(text):
+        if value in ("true", "false", "null") and not is_string:
             continue
         key = path[-1] if path and isinstance(path[-1], str) else "*"
         for selector, template in index.get(key, index["*"]):
             if selector.matches(path):
                 new = apply(template, value)
                 if new != value:
-                    out.append(text[last:start])
-                    out.append(json.dumps(new, ensure_ascii=False))
-                    last = end
+                    yield start, end, json.dumps(new, ensure_ascii=False)
                 break
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, unescape
 
+from awsrec.normalize.splice import splice
+
 _SEGMENT_RE = re.compile(r"[A-Za-z_][\w.-]*|\*")
 _TOKEN_RE = re.compile(
     r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[?!][^>]*>"
@@ -108,20 +110,17 @@ def rewrite_xml(
     """
     if not rules:
         return text
-    index = _index(rules)
-    out: list[str] = []
-    last = 0
+    return splice(text, _edits(text, _index(rules), apply))
+
+
+def _edits(
+    text: str, index: dict[str, list[tuple[XmlPath, str]]], apply: Callable[[str, str], str]
+) -> Iterator[tuple[int, int, str]]:
     for stack, start, end in _leaves(text):
         for path, template in index.get(stack[-1], index["*"]):
             if path.matches(stack):
                 value = unescape(text[start:end], _ENTITIES)
                 new = apply(template, value)
                 if new != value:
-                    out.append(text[last:start])
-                    out.append(escape(new))
-                    last = end
+                    yield start, end, escape(new)
                 break
-    if not out:
-        return text
-    out.append(text[last:])
-    return "".join(out)

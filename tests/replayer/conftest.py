@@ -27,6 +27,16 @@ REGION = "us-east-1"
 ServeFactory = Callable[..., BackgroundServer]
 
 
+def error_of(exc: Any) -> tuple[str, str, int]:
+    """(code, message, status) of a botocore ClientError."""
+    r = exc.value.response
+    return (
+        r["Error"]["Code"],
+        r["Error"].get("Message", ""),
+        r["ResponseMetadata"]["HTTPStatusCode"],
+    )
+
+
 def client(service: str, url: str, **config: Any) -> Any:
     """A real boto3 client for `service` at `url`, dummy credentials, no retries."""
     cfg = Config(retries={"max_attempts": 1, "mode": "standard"}, **config)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.replayer.conftest import error_of as error_of  # re-exported for the Lambda tests
 from tests.replayer.conftest import lambda_client
 
 ROLE = "arn:aws:iam::000000000000:role/lambda-role"
@@ -80,12 +81,3 @@ def invoke(
     resp = lam.invoke(FunctionName=name, Payload=body, **more)
     raw = resp["Payload"].read()
     return resp, (json.loads(raw) if raw else None)
-
-
-def error_of(exc: Any) -> tuple[str, str, int]:
-    r = exc.value.response
-    return (
-        r["Error"]["Code"],
-        r["Error"].get("Message", ""),
-        r["ResponseMetadata"]["HTTPStatusCode"],
-    )

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.replayer.conftest import error_of as error_of  # re-exported for the S3 tests
 from tests.replayer.conftest import s3_client
 
 
@@ -25,13 +26,3 @@ def s3(url: str) -> Any:
 def bucket(s3: Any) -> str:
     s3.create_bucket(Bucket="bkt")
     return "bkt"
-
-
-def error_of(exc: Any) -> tuple[str, str, int]:
-    """(code, message, status) of a botocore ClientError."""
-    r = exc.value.response
-    return (
-        r["Error"]["Code"],
-        r["Error"].get("Message", ""),
-        r["ResponseMetadata"]["HTTPStatusCode"],
-    )

@@ -46,26 +46,26 @@ class ObjectHandlers(CopyHandlers):
 
     @handles("GetObject")
     async def get_object(self, req: ServeRequest) -> ServeResponse:
-        name, key = self.bucket_key(req)
-        obj = self.world.get_object(name, key)
-        cached = not_modified_or_none(req, obj)
-        if cached is not None:
-            return cached
-        sel = select(req, obj)
-        headers = object_headers(req, obj, sel, get=True)
-        status = 206 if sel.partial else 200
-        return ServeResponse(status, headers, body_of(obj.blob, sel.start, sel.end))
+        return self._read(req, get=True)
 
     @handles("HeadObject")
     async def head_object(self, req: ServeRequest) -> ServeResponse:
+        return self._read(req, get=False)
+
+    def _read(self, req: ServeRequest, get: bool) -> ServeResponse:
+        """GET and HEAD alike (lookup, conditions, range or part), but HEAD has no body.
+
+        https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html
+        """
         name, key = self.bucket_key(req)
         obj = self.world.get_object(name, key)
         cached = not_modified_or_none(req, obj)
         if cached is not None:
             return cached
         sel = select(req, obj)
+        headers = object_headers(req, obj, sel, get=get)
         status = 206 if sel.partial else 200
-        return ServeResponse(status, object_headers(req, obj, sel, get=False), b"")
+        return ServeResponse(status, headers, body_of(obj.blob, sel.start, sel.end) if get else b"")
 
     @handles("DeleteObject")
     async def delete_object(self, req: ServeRequest) -> ServeResponse:

@@ -23,16 +23,15 @@ from awsrec.normalize import Normaliser
 from tests.replayer.conftest import ServeFactory, admin, ddb_client
 from tests.support.record_replay import (
     Recording,
+    Workload,
+    assert_strict_replay,
     flatten,
-    record_workload,
-    run_workload,
     sources,
-    strict_diffs,
 )
 from tests.support.servers import reset_moto
 
 # The workload runs as its own process (under `awsrec record`, then against `awsrec serve`).
-# It checks DynamoDB's answers itself; record_replay.run_workload wraps it with the capture of
+# It checks DynamoDB's answers itself; record_replay wraps it with the capture of
 # every raw response it parsed.
 WORKLOAD = r"""
 p, table = os.environ["WL_PREFIX"], os.environ["WL_TABLE"]
@@ -174,33 +173,16 @@ MOTO_DEVIATIONS = [
 ERROR_CONTENT_TYPE = "application/x-amz-json-1.0"
 
 
-def _run_workload(tmp: Path, names: dict[str, str], endpoint: str) -> list[dict[str, Any]]:
-    """Run the workload against `endpoint` with these names; its capture."""
-    return run_workload(
-        tmp,
-        WORKLOAD,
-        names["prefix"],
-        WL_PREFIX=names["prefix"],
-        WL_TABLE=names["table"],
-        AWS_ENDPOINT_URL=endpoint,
-    )
+WL = Workload(
+    WORKLOAD, OPERATIONS, lambda names: {"WL_PREFIX": names["prefix"], "WL_TABLE": names["table"]}
+)
 
 
 @pytest.fixture(scope="module")
 def recording(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> Recording:
     """The workload recorded once from a fresh moto server by the real recorder."""
     reset_moto(moto_url)
-    tmp = tmp_path_factory.mktemp("record-ddb")
-    return record_workload(
-        moto_url,
-        tmp,
-        "dynamodb-contract",
-        WORKLOAD,
-        RECORDED["prefix"],
-        OPERATIONS,
-        WL_PREFIX=RECORDED["prefix"],
-        WL_TABLE=RECORDED["table"],
-    )
+    return WL.record(moto_url, tmp_path_factory.mktemp("record-ddb"), RECORDED)
 
 
 def _comparable(response: Response, operation: str, normaliser: Normaliser) -> dict[str, Any]:
@@ -225,19 +207,15 @@ def test_strict_replay_answers_every_request_like_the_recording(
     recording: Recording, serve_factory: ServeFactory, tmp_path: Path
 ) -> None:
     server = serve_factory(cassettes=[recording.path], strict=True)
-    captured = _run_workload(tmp_path, RECORDED, server.url)
-    assert admin(server.url, "unmatched") == (200, [])
-    assert [c["operation"] for c in captured] == OPERATIONS
-    diffs = strict_diffs(recording, captured, _comparable)
-    assert not diffs, "\n".join(map(str, diffs))
-    assert sources(captured) == ["recording"] * len(OPERATIONS)
+    captured = WL.run(tmp_path, RECORDED, server.url)
+    assert_strict_replay(server.url, recording, captured, _comparable)
 
 
 def test_model_keeps_aws_values_where_moto_differs(
     recording: Recording, serve_factory: ServeFactory, tmp_path: Path
 ) -> None:
     server = serve_factory(cassettes=[recording.path], strict=True)
-    captured = _run_workload(tmp_path, RECORDED, server.url)
+    captured = WL.run(tmp_path, RECORDED, server.url)
     bodies = [json.loads(base64.b64decode(c["body"]) or b"{}") for c in captured]
     by_op = dict(zip(OPERATIONS, bodies, strict=True))
     made, gone = by_op["CreateTable"]["TableDescription"], by_op["DeleteTable"]["TableDescription"]
@@ -264,7 +242,7 @@ def test_bodies_carry_their_crc32(
 ) -> None:
     # DynamoDB signs every body with x-amz-crc32; SDKs retry (legacy mode) or fail on a mismatch.
     server = serve_factory(cassettes=[recording.path])
-    captured = _run_workload(tmp_path, RECORDED, server.url)
+    captured = WL.run(tmp_path, RECORDED, server.url)
     wrong = []
     for c in captured:
         headers = {k.lower(): v for k, v in c["headers"]}
@@ -279,7 +257,7 @@ def test_default_mode_runs_the_workload_with_other_keys(
 ) -> None:
     server = serve_factory(cassettes=[recording.path])
     other = {"prefix": "omega-other-", "table": "rr-contract-table"}
-    captured = _run_workload(tmp_path, other, server.url)
+    captured = WL.run(tmp_path, other, server.url)
     assert [c["operation"] for c in captured] == OPERATIONS
     # Every operation and outcome was recorded: the model decides, the recording gives form.
     assert sources(captured) == ["recording"] * len(OPERATIONS)

@@ -21,15 +21,14 @@ from awsrec.normalize import Normaliser
 from tests.replayer.conftest import ServeFactory, admin, s3_client
 from tests.support.record_replay import (
     Recording,
-    record_workload,
-    run_workload,
+    Workload,
+    assert_strict_replay,
     sources,
-    strict_diffs,
 )
 from tests.support.servers import reset_moto
 
 # The workload runs as its own process (under `awsrec record`, then against `awsrec serve`).
-# It checks S3's answers itself; record_replay.run_workload wraps it with the capture of every
+# It checks S3's answers itself; record_replay wraps it with the capture of every
 # raw response it parsed.
 WORKLOAD = r'''
 bucket, p, seed = os.environ["WL_BUCKET"], os.environ["WL_PREFIX"], os.environ["WL_SEED"]
@@ -116,23 +115,20 @@ _NUMBERED = re.compile(r"<([a-z][a-z0-9-]*):\d+>")
 _NUMBERED_XML = re.compile(rb"&lt;([a-z][a-z0-9-]*):\d+&gt;")
 
 
-def _run_workload(tmp: Path, names: dict[str, str], endpoint: str) -> list[dict[str, Any]]:
-    """Run the workload against `endpoint` with these names; its capture."""
-    return run_workload(tmp, WORKLOAD, names["seed"], AWS_ENDPOINT_URL=endpoint, **_env(names))
-
-
-def _env(names: dict[str, str]) -> dict[str, str]:
-    return {"WL_BUCKET": names["bucket"], "WL_PREFIX": names["prefix"], "WL_SEED": names["seed"]}
+WL = Workload(
+    WORKLOAD,
+    OPERATIONS,
+    lambda names: {
+        "WL_BUCKET": names["bucket"], "WL_PREFIX": names["prefix"], "WL_SEED": names["seed"]
+    },
+)  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def recording(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> Recording:
     """The workload recorded once from a fresh moto server by the real recorder."""
     reset_moto(moto_url)
-    tmp = tmp_path_factory.mktemp("record")
-    return record_workload(
-        moto_url, tmp, "s3-contract", WORKLOAD, RECORDED["seed"], OPERATIONS, **_env(RECORDED)
-    )
+    return WL.record(moto_url, tmp_path_factory.mktemp("record"), RECORDED)
 
 
 def _tree(body: bytes) -> Any:
@@ -261,12 +257,8 @@ def test_strict_replay_answers_every_request_with_the_recorded_response(
     recording: Recording, serve_factory: ServeFactory, tmp_path: Path
 ) -> None:
     server = serve_factory(cassettes=[recording.path], strict=True)
-    captured = _run_workload(tmp_path, RECORDED, server.url)
-    assert admin(server.url, "unmatched") == (200, [])
-    assert [c["operation"] for c in captured] == OPERATIONS
-    diffs = strict_diffs(recording, captured, _located_comparable, _recorded_as_aws)
-    assert not diffs, "\n".join(map(str, diffs))
-    assert sources(captured) == ["recording"] * len(OPERATIONS)
+    captured = WL.run(tmp_path, RECORDED, server.url)
+    assert_strict_replay(server.url, recording, captured, _located_comparable, _recorded_as_aws)
 
 
 def test_default_mode_runs_the_workload_with_other_names_and_contents(
@@ -274,7 +266,7 @@ def test_default_mode_runs_the_workload_with_other_names_and_contents(
 ) -> None:
     server = serve_factory(cassettes=[recording.path])
     other = {"bucket": "rr-other-bucket", "prefix": "elsewhere/deeper/", "seed": "second-run"}
-    captured = _run_workload(tmp_path, other, server.url)
+    captured = WL.run(tmp_path, other, server.url)
     assert [c["operation"] for c in captured] == OPERATIONS
     # Every operation of the workload was recorded with the same outcome: the model decides
     # and the recording gives the form.

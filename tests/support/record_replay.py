@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,7 @@ from typing import Any
 from awsrec.cassette import Interaction, Response, load_cassette
 from awsrec.normalize import Normaliser
 from tests.recorder.helpers import awsrec_record, child_env
+from tests.replayer.conftest import admin
 from tests.support.servers import reset_moto
 
 # Put before a workload body: it registers `on_parse` on its clients, so every raw response
@@ -52,6 +55,7 @@ print("workload ok")
 """
 
 Comparable = Callable[[Response, str, Normaliser], dict[str, Any]]
+Names = Mapping[str, str]
 
 
 @dataclass
@@ -60,17 +64,41 @@ class Recording:
     interactions: list[Interaction]
 
 
+@dataclass(frozen=True)
+class Workload:
+    """A workload body, the operations it sends, and the WL_* environment for a set of names."""
+
+    body: str
+    operations: list[str]
+    env: Callable[[Names], dict[str, str]]
+
+    def run(self, tmp: Path, names: Names, endpoint: str, **extra: str) -> list[dict[str, Any]]:
+        """Run against `endpoint` (e.g. a serve URL) with these names; the capture."""
+        return run_workload(tmp, self.body, AWS_ENDPOINT_URL=endpoint, **self.env(names), **extra)
+
+    def record(self, moto_url: str, tmp: Path, names: Names, **extra: str) -> Recording:
+        """Record from moto (already prepared) into tmp/workload.awsrec; every operation sent."""
+        out = tmp / "workload.awsrec"
+        args = ["--out", str(out), "--upstream", moto_url]
+        run_workload(tmp, self.body, args, **self.env(names), **extra)
+        interactions = load_cassette(out).interactions
+        assert [i.operation for i in interactions] == self.operations
+        return Recording(out, interactions)
+
+
 def run_workload(
-    tmp: Path, body: str, tag: str, record_args: Sequence[str] = (), **env: str
+    tmp: Path, body: str, record_args: Sequence[str] = (), **env: str
 ) -> list[dict[str, Any]]:
     """Run a workload body as a child; its capture.
 
     With `record_args` the child runs under `awsrec record ARGS --`; `env` adds WL_* values
-    (and AWS_ENDPOINT_URL to point it at a server). `tag` names the capture file.
+    (and AWS_ENDPOINT_URL to point it at a server).
     """
     script = tmp / "workload.py"
     script.write_text(CAPTURE_PRELUDE + body + CAPTURE_END, encoding="utf-8")
-    capture = tmp / f"capture-{tag}.json"
+    fd, name = tempfile.mkstemp(prefix="capture-", suffix=".json", dir=tmp)
+    os.close(fd)
+    capture = Path(name)
     child = child_env(tmp, WL_CAPTURE=str(capture), **env)
     if record_args:
         done = awsrec_record([*record_args, "--", sys.executable, str(script)], child, tmp)
@@ -81,17 +109,6 @@ def run_workload(
     assert "workload ok" in done.stdout
     captured: list[dict[str, Any]] = json.loads(capture.read_text())
     return captured
-
-
-def record_workload(
-    moto_url: str, tmp: Path, name: str, body: str, tag: str, operations: list[str], **env: str
-) -> Recording:
-    """The workload recorded from moto (already prepared) into tmp/NAME.awsrec."""
-    out = tmp / f"{name}.awsrec"
-    run_workload(tmp, body, tag, ["--out", str(out), "--upstream", moto_url], **env)
-    interactions = load_cassette(out).interactions
-    assert [i.operation for i in interactions] == operations
-    return Recording(out, interactions)
 
 
 def moto_without_docker(url: str) -> None:
@@ -127,6 +144,26 @@ def flatten(doc: Any, at: str = "") -> dict[str, Any]:
             out.update(flatten(v, f"{at}.{i}"))
         return out
     return {at: doc}
+
+
+def assert_strict_replay(
+    url: str,
+    recording: Recording,
+    captured: list[dict[str, Any]],
+    comparable: Comparable,
+    recorded: Comparable | None = None,
+) -> None:
+    """A strict-mode replay at `url` answered every request like the recording.
+
+    Nothing unmatched, the recorded operations in order, each answer equal to its recording
+    once both are made comparable (`recorded`, default `comparable`, for the recorded side),
+    and every answer's form taken from the recording.
+    """
+    assert admin(url, "unmatched") == (200, [])
+    assert [c["operation"] for c in captured] == [i.operation for i in recording.interactions]
+    diffs = strict_diffs(recording, captured, comparable, recorded)
+    assert not diffs, "\n".join(map(str, diffs))
+    assert sources(captured) == ["recording"] * len(captured)
 
 
 def strict_diffs(

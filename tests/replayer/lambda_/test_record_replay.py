@@ -22,20 +22,19 @@ from botocore.exceptions import ClientError
 from awsrec.aws.protocol import is_contract_header
 from awsrec.cassette import Response
 from awsrec.normalize import Normaliser
-from tests.replayer.conftest import ServeFactory, admin, lambda_client
+from tests.replayer.conftest import ServeFactory, lambda_client
 from tests.replayer.lambda_.conftest import error_of
 from tests.support.record_replay import (
     Recording,
+    Workload,
+    assert_strict_replay,
     flatten,
     moto_without_docker,
-    record_workload,
-    run_workload,
     sources,
-    strict_diffs,
 )
 
 # The workload runs as its own process (under `awsrec record`, then against `awsrec serve`).
-# It checks Lambda's answers itself; record_replay.run_workload wraps it with the capture of
+# It checks Lambda's answers itself; record_replay wraps it with the capture of
 # every raw response it parsed.
 WORKLOAD = r"""
 name, alias = os.environ["WL_FUNCTION"], os.environ["WL_ALIAS"]
@@ -153,16 +152,15 @@ CONTENT_TYPE = "application/json"
 EXECUTED = {0: "$LATEST", 1: "1"}
 
 
+WL = Workload(
+    WORKLOAD,
+    OPERATIONS,
+    lambda names: {"WL_FUNCTION": names["function"], "WL_ALIAS": names["alias"]},
+)
+
+
 def _replay(tmp: Path, url: str, names: dict[str, str] = RECORDED) -> list[dict[str, Any]]:
-    return run_workload(
-        tmp,
-        WORKLOAD,
-        names["function"],
-        WL_FUNCTION=names["function"],
-        WL_ALIAS=names["alias"],
-        AWS_ENDPOINT_URL=url,
-        WL_ROLE=ROLE,
-    )
+    return WL.run(tmp, names, url, WL_ROLE=ROLE)
 
 
 @pytest.fixture(scope="module")
@@ -171,17 +169,7 @@ def recording(moto_url: str, tmp_path_factory: pytest.TempPathFactory) -> Record
     # No docker here: moto then answers Invoke with the payload (our handler is an echo).
     moto_without_docker(moto_url)
     tmp = tmp_path_factory.mktemp("record-lambda")
-    return record_workload(
-        moto_url,
-        tmp,
-        "lambda-contract",
-        WORKLOAD,
-        RECORDED["function"],
-        OPERATIONS,
-        WL_FUNCTION=RECORDED["function"],
-        WL_ALIAS=RECORDED["alias"],
-        WL_IAM_URL=moto_url,
-    )
+    return WL.record(moto_url, tmp, RECORDED, WL_IAM_URL=moto_url)
 
 
 def _comparable(response: Response, operation: str, normaliser: Normaliser) -> dict[str, Any]:
@@ -220,11 +208,7 @@ def test_strict_replay_answers_every_request_like_the_recording(
         captured = _replay(tmp_path, server.url)
     # The model decided every outcome as the recording did (none was replayed over it).
     assert [r.getMessage() for r in caplog.records if r.name == "awsrec.serve"] == []
-    assert admin(server.url, "unmatched") == (200, [])
-    assert [c["operation"] for c in captured] == OPERATIONS
-    diffs = strict_diffs(recording, captured, _comparable)
-    assert not diffs, "\n".join(map(str, diffs))
-    assert sources(captured) == ["recording"] * len(OPERATIONS)
+    assert_strict_replay(server.url, recording, captured, _comparable)
 
 
 def test_model_keeps_aws_values_where_moto_differs(

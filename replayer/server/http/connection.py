@@ -58,7 +58,6 @@ class Connection(asyncio.Protocol):
         self._expect = False
         self._in_head = True
         self._head_bytes = 0  # bytes received while a head was incomplete (bounds buffering)
-        self._head_size = 0  # size of the head's parsed fields (checked when it completes)
         self._too_large = False
         self._pending: bytes | None = None  # a response head waiting for its first body bytes
         self._idle: asyncio.Future[None] | None = None
@@ -145,17 +144,17 @@ class Connection(asyncio.Protocol):
 
     def on_url(self, url: bytes) -> None:
         self._url += url
-        self._head_size += len(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
         name = name.lower()
-        if name == b"expect" and value.lower() == b"100-continue":
-            self._expect = True
+        if name == b"expect":
+            self._expect = value.lower() == b"100-continue"
         self._headers.append((name, value))
-        self._head_size += len(name) + len(value) + 4
 
     def on_headers_complete(self) -> None:
-        if self._head_size > MAX_HEAD_BYTES:
+        # Exact size only when chunk counting cannot vouch for it: the head began inside a
+        # chunk (not counted), or the chunks it came in were large.
+        if not 0 < self._head_bytes <= MAX_HEAD_BYTES and _head_size(self) > MAX_HEAD_BYTES:
             self._too_large = True
             raise _HeadTooLargeError
         self._in_head = False
@@ -199,7 +198,6 @@ class Connection(asyncio.Protocol):
         self._parsing = None
         self._in_head = True
         self._head_bytes = 0
-        self._head_size = 0
 
     # --- the worker ---------------------------------------------------------------------------
 
@@ -384,6 +382,10 @@ class Connection(asyncio.Protocol):
         """Close at once, dropping unsent bytes (with SO_LINGER 0 set: a TCP reset)."""
         self.flush()
         self.transport.abort()
+
+
+def _head_size(conn: Connection) -> int:
+    return len(conn._url) + sum(len(n) + len(v) + 4 for n, v in conn._headers)
 
 
 def _address(info: Any) -> tuple[str, int] | None:

@@ -90,6 +90,19 @@ def test_oversized_head_is_an_s3_400_and_a_close(lean: str, pieces: int) -> None
         assert wire.closed()
 
 
+def test_oversized_head_pipelined_behind_a_request_is_refused_after_its_answer(
+    lean: str,
+) -> None:
+    big = request("GET", "/bkt/k", {**S3, "X-Big": "a" * (MAX_HEAD_BYTES + 10)})
+    with Wire(lean) as wire:
+        wire.send(request("GET", "/_awsrec/health") + big)  # one write: one chunk, mid-chunk head
+        assert wire.response().status == 200
+        resp = wire.response()
+        assert resp.status == 400
+        assert b"<Code>RequestHeaderSectionTooLarge</Code>" in resp.body
+        assert wire.closed()
+
+
 def test_head_just_under_the_limit_is_served(lean: str) -> None:
     with Wire(lean) as wire:
         filler = "a" * (MAX_HEAD_BYTES - 2048)

@@ -1,7 +1,8 @@
 """pytest plugin: --awsrec-* options, the `awsrec` marker and fixtures; one cassette per test.
 
 Loaded into every pytest run of anyone who installs awsrec, so this module imports only
-pytest and small awsrec modules; the server, the recorder and boto3 load inside fixtures.
+pytest and small awsrec modules; the server (replayer.server.pytest_host), the recorder
+(recorder.pytest_host) and boto3 load inside fixtures, as awsrec never imports its sides eagerly.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from awsrec.errors import AwsrecError, UsageError
 from awsrec.pytest_plugin.environment import client, off_env, record_env, replay_env
 from awsrec.pytest_plugin.modes import CHOICES, Action, RecordMode, parse_mode, plan
 from awsrec.pytest_plugin.naming import cassette_dir, cassette_path
+from awsrec.pytest_plugin.record import _has_new
 from awsrec.pytest_plugin.world import AwsrecWorld, NotReplayingError, admin_call
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
 
-    from awsrec.pytest_plugin.record import RecordHost
-    from awsrec.pytest_plugin.replay import ReplayHost
+    from recorder.pytest_host import RecordHost
+    from replayer.server.pytest_host import ReplayHost
 
 __all__ = ["AwsrecTest", "AwsrecWorld", "NotReplayingError", "RecordMode"]
 
@@ -125,7 +127,7 @@ class _Hosts:
 
     def replay(self) -> ReplayHost:
         if self._replay is None:
-            from awsrec.pytest_plugin.replay import ReplayHost
+            from replayer.server.pytest_host import ReplayHost
 
             self._replay = ReplayHost().start()
         return self._replay
@@ -134,7 +136,7 @@ class _Hosts:
         if self._record_error is not None:  # fail every recording test fast, the same way
             pytest.fail(self._record_error, pytrace=False)
         if self._record is None:
-            from awsrec.pytest_plugin.record import RecordHost
+            from recorder.pytest_host import RecordHost
 
             try:
                 host = RecordHost(self.settings.upstream, self._tmp.mktemp("awsrec-record"))
@@ -252,7 +254,7 @@ def _record(
     yield host.url
     if not test.called:
         return  # setup failed before the test ran: leave the cassette as it was
-    problems = host.finish(tag, test.cassette, only_if_new=test.action is Action.EPISODES)
+    problems = host.finish(tag, test.cassette, _has_new if test.action is Action.EPISODES else None)
     if problems:
         shown = _shown(test.cassette, rootdir)
         pytest.fail(f"awsrec did not write {shown}: " + "; ".join(problems), pytrace=False)

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
 
+from awsrec.matching import failed_matchers, probe, probe_recorded
 from replayer.server import layout
 from replayer.server.ids import HttpDate
-from replayer.server.matching import failed_matchers, probe, probe_recorded
 from replayer.server.recordings import Recorded, Recordings, error_code
 from replayer.state.base import ServeRequest, ServeResponse
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from awsrec.matching import Probe, failed_matchers, probe, probe_recorded
 from replayer.server.conform import Conformer
-from replayer.server.matching import Probe, failed_matchers, probe, probe_recorded
 from replayer.server.recordings import Recorded, Recordings
 from replayer.state.base import Body, ServeRequest, ServeResponse
 

@@ -6,9 +6,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from awsrec.matching import Probe, failed_matchers, probe_recorded
 from replayer.server import awsapi
 from replayer.server.conform import Conformer
-from replayer.server.matching import Probe, failed_matchers, probe_recorded
 from replayer.server.opaque import live_probe
 from replayer.server.recordings import Recorded, Recordings
 from replayer.state.base import ServeRequest, ServeResponse, ServiceModel

@@ -3,6 +3,7 @@
 One port for the whole session keeps AWS_ENDPOINT_URL stable, and starting uvicorn once
 (stopping it costs ~0.2 s) instead of per test keeps a suite of hundreds of tests fast. Each
 test still gets a fresh app: its own world W0, strict cursors, journal and faults.
+Started by awsrec's pytest plugin (awsrec.pytest_plugin) inside its session fixture.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ class _Host(App):
 
 class ReplayHost:
     """The session's replay server, on a free loopback port, in a daemon thread."""
+
+    # TODO(dedupe): the thread start/stop below repeats run.BackgroundServer's; share it once
+    # run.py's choice of HTTP server settles (this host still runs uvicorn, as it did).
 
     def __init__(self) -> None:
         self._base = ServeConfig(port=0)

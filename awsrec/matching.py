@@ -1,4 +1,4 @@
-"""Request matching for opaque replay and strict mode: VCR.py-style two-argument matchers.
+"""Request matching (replay's opaque and strict modes, new_episodes recording): VCR.py-style.
 
 Requests are compared on service, operation and normalised parameters, never on raw URIs:
 signature query parameters are dropped, JSON and form bodies are compared parsed, and a

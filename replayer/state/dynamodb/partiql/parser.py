@@ -48,7 +48,6 @@ _LARK = Lark(
 # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ql-reference.html
 MALFORMED = "Statement wasn't well formed, can't be processed: "
 DML = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "EXISTS"})
-SET_FUNCTIONS = {"list_append": 2, "if_not_exists": 2, "set_add": 2, "set_delete": 2}
 
 
 def _unquote(token: Token) -> str:

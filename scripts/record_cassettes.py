@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from awsrec.atomic import atomic_write_bytes  # noqa: E402
 from recorder.session import RecordOptions, make_settings, record_once  # noqa: E402
 from scenarios.context import Divergence  # noqa: E402
 from scenarios.record import report, scenario_workload  # noqa: E402
@@ -81,7 +82,7 @@ def rewrite_readme(readme: Path, found: list[Divergence]) -> None:
     head, _, rest = text.partition(START)
     _, _, tail = rest.partition(END)
     body = "\n".join(divergence_lines(found))
-    readme.write_text(f"{head}{START}\n{body}\n{END}{tail}", encoding="utf-8")
+    atomic_write_bytes(readme, f"{head}{START}\n{body}\n{END}{tail}".encode())
 
 
 def main() -> int:

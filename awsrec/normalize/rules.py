@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from awsrec.atomic import atomic_write_bytes
 from awsrec.errors import RulesError
 from awsrec.normalize.jsonpath import JsonPath
 from awsrec.normalize.placeholders import TEMPLATE_RE
@@ -182,7 +183,8 @@ def dump_rules_file(ruleset: RuleSet, path: Path) -> None:
     if any(opaque.values()):
         doc["opaque_bodies"] = {side: sorted(ops) for side, ops in opaque.items() if ops}
     doc["rules"] = rules
-    Path(path).write_text(yaml.safe_dump(doc, sort_keys=False, width=100), encoding="utf-8")
+    text = yaml.safe_dump(doc, sort_keys=False, width=100)
+    atomic_write_bytes(Path(path), text.encode("utf-8"))
 
 
 @cache

@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+from awsrec.atomic import atomic_write_bytes
 from awsrec.errors import UsageError
 from awsrec.normalize import load_rules_file
 from replayer.diff import history as hist
@@ -117,7 +118,7 @@ def run_report_command(history: Path, *, report_dir: Path | None, formats: str, 
         for fmt in parse_formats(formats):
             if fmt in renderers:
                 name, render = renderers[fmt]
-                (report_dir / name).write_text(render(loaded), encoding="utf-8")
+                atomic_write_bytes(report_dir / name, render(loaded).encode("utf-8"))
                 console.print(f"wrote {report_dir / name}", highlight=False)
     return _exit(_gate_failures(hist.latest_document(loaded), gates, hist.regressions(loaded)),
                  console)  # fmt: skip

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from awsrec.atomic import atomic_write_bytes
 from awsrec.errors import AwsrecError, UsageError
 from replayer.diff.reports.document import SCHEMA, Document, summary, table, targets
-from replayer.state.atomic import atomic_write_bytes
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -148,7 +148,7 @@ class ServiceModel:
 
     def __init__(self, state_dir: Path | None = None, account: str = "000000000000") -> None:
         # state_dir is None for the memory backend; otherwise the model persists under it
-        # with atomic writes (see replayer.state.atomic) so kill -9 never leaves torn state.
+        # with atomic writes (see awsrec.atomic) so kill -9 never leaves torn state.
         self.state_dir = state_dir
         self.account = account
 

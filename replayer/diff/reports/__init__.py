@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from awsrec.atomic import atomic_write_bytes
 from awsrec.errors import UsageError
 from replayer.diff.reports.document import Document
 
@@ -48,6 +49,6 @@ def write_reports(doc: Document, directory: Path, formats: tuple[str, ...]) -> l
     written = []
     for fmt in formats:
         path = directory / _FILES[fmt]
-        path.write_text(_renderer(fmt)(doc), encoding="utf-8")
+        atomic_write_bytes(path, _renderer(fmt)(doc).encode("utf-8"))
         written.append(path)
     return written

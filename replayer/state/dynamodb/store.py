@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from awsrec.atomic import atomic_write_json
 from awsrec.cassette import Interaction
-from replayer.state.atomic import atomic_write_json
 from replayer.state.base import ServeRequest, ServeResponse, ServiceModel
 from replayer.state.dynamodb.errors import DynamoError, not_found
 from replayer.state.dynamodb.table import Table

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from replayer.state.atomic import atomic_write_bytes, atomic_write_json
+from awsrec.atomic import atomic_write_bytes, atomic_write_json
 
 Doc = dict[str, Any]
 LATEST = "$LATEST"

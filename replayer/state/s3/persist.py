@@ -1,6 +1,6 @@
 """Persistence of S3 metadata: nothing for memory, one JSON file per record for a directory.
 
-Each write goes through `replayer.state.atomic` (temp file, fsync, rename), so a kill -9
+Each write goes through `awsrec.atomic` (temp file, fsync, rename), so a kill -9
 leaves every record either old or new. An object's blob is written before its metadata, so a
 crash can only leave an unreferenced blob, which `load` sweeps away.
 """
@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from replayer.state.atomic import atomic_write_json
+from awsrec.atomic import atomic_write_json
 
 
 def _key_file(key: str) -> str:

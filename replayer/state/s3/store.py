@@ -8,7 +8,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 
-from replayer.state.atomic import atomic_write_chunks, atomic_write_stream
+from awsrec.atomic import atomic_write_chunks, atomic_write_stream
 
 READ_CHUNK = 256 * 1024
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.replayer.diff.divergent import diverge
+from tests.replayer.diff.made import history_of
 from tests.replayer.diff.proxies import proxy
 
 
@@ -79,3 +81,17 @@ def test_bad_rules_file_is_one_line_before_any_replay(tmp_path: Path) -> None:
                       "--rules", str(tmp_path / "none.yaml"))  # fmt: skip
     assert missing.returncode == 3
     assert "cannot read rules file" in missing.stderr
+
+
+def test_report_replaces_history_files_whole(tmp_path: Path) -> None:
+    hist, out = history_of(tmp_path / "hist", ("v1", [True])), tmp_path / "out"
+    assert _awsrec("report", str(hist), "--report", str(out)).returncode == 0
+    names = ("history.json", "history.md", "history.html")
+    for name in names:  # what a reader holds open: the old inode, which must stay whole
+        os.link(out / name, tmp_path / f"reader-{name}")
+    history_of(hist, ("v2", [True]))
+    assert _awsrec("report", str(hist), "--report", str(out)).returncode == 0
+    assert json.loads((tmp_path / "reader-history.json").read_text())["labels"] == ["v1"]
+    assert json.loads((out / "history.json").read_text())["labels"] == ["v1", "v2"]
+    for name in names:
+        assert (tmp_path / f"reader-{name}").read_bytes() != (out / name).read_bytes()

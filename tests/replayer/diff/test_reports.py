@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -14,6 +15,7 @@ from replayer.diff.reports import write_reports
 from replayer.diff.reports.document import build_document
 from replayer.diff.runner import load_sources, run_diff
 from tests.replayer.diff.divergent import diverge
+from tests.replayer.diff.made import doc_of
 from tests.replayer.diff.proxies import proxy
 
 
@@ -96,3 +98,15 @@ def test_two_targets_produce_the_matrix_and_html_agrees_with_json(
     assert len(by_name["divergent"].findall("testcase")) == 22
     markdown = (tmp_path / "fidelity.md").read_text()
     assert "| divergent | 68.18% | 15 / 22 | 2 |" in markdown
+
+
+def test_report_files_are_replaced_whole_never_rewritten_in_place(tmp_path: Path) -> None:
+    formats = ("json", "md", "html", "junit")
+    first = write_reports(doc_of("v1", [True]), tmp_path, formats)
+    for path in first:  # what a reader (a CI upload, a browser) holds open: the old inode
+        os.link(path, tmp_path / f"reader-{path.name}")
+    write_reports(doc_of("v2", [False]), tmp_path, formats)
+    assert json.loads((tmp_path / "reader-fidelity.json").read_text())["label"] == "v1"
+    assert json.loads((tmp_path / "fidelity.json").read_text())["label"] == "v2"
+    for path in first:
+        assert (tmp_path / f"reader-{path.name}").read_bytes() != path.read_bytes()

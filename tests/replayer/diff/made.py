@@ -1,0 +1,33 @@
+"""Diff results made in-process (no servers): for report, history and exit-code tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from replayer.diff import history as hist
+from replayer.diff.model import Difference, InteractionResult, Severity, Target, TargetRun
+from replayer.diff.reports.document import Document, build_document
+
+
+def run_of(name: str, outcomes: list[bool]) -> TargetRun:
+    """A target's run of s3/GetObject interactions, passing or failing as `outcomes` says."""
+    results = []
+    for seq, ok in enumerate(outcomes):
+        result = InteractionResult("c", seq, "s3", "GetObject")
+        if not ok:
+            result.differences.append(Difference(Severity.CRITICAL, "status", "status", "200"))
+        results.append(result)
+    return TargetRun(Target(name, "http://127.0.0.1:1"), results)
+
+
+def doc_of(label: str, outcomes: list[bool]) -> Document:
+    return build_document([run_of("emu", outcomes)], label=label, cassettes=["c"])
+
+
+def history_of(directory: Path, *labelled: tuple[str, list[bool]]) -> Path:
+    """A `--history` directory holding one result per (label, outcomes), oldest first."""
+    for n, (label, outcomes) in enumerate(labelled):
+        doc = doc_of(label, outcomes)
+        doc["generated_at"] = f"2026-01-01T00:00:{n:02d}+00:00"  # the order labels are sorted by
+        hist.store(doc, directory, label)
+    return directory

@@ -361,9 +361,19 @@ class Connection(asyncio.Protocol):
         else:
             self._queue[0].keep_alive = False
 
+    def expire(self) -> None:
+        """Idle too long (see idle_for): close; an app waiting for a body sees the client go."""
+        self._closing = True
+        self._shut(linger=False)
+
     def idle_for(self, now: float) -> float:
-        """Seconds since this connection last did anything, 0 while a request is in progress."""
-        return 0.0 if self._queue else now - self.last_active
+        """Seconds since the client last sent anything, while the server waits on it.
+
+        0 while the app works on a request: only a missing head or body counts as idle.
+        """
+        if self._queue and not self._queue[0].starved:
+            return 0.0
+        return now - self.last_active
 
     # --- the transport face, for connection-level faults --------------------------------------
 

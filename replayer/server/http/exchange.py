@@ -87,6 +87,11 @@ class Exchange:
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
+    @property
+    def starved(self) -> bool:
+        """Whether the app is waiting for request body bytes the client has not sent."""
+        return self._waiter is not None and self.more_body
+
     # --- ASGI ---------------------------------------------------------------------------------
 
     async def receive(self) -> Message:

@@ -112,7 +112,7 @@ class HttpServer:
             now = self._loop.time()
             for conn in list(self.connections):
                 if conn.idle_for(now) > self.idle_timeout:
-                    conn.shutdown()
+                    conn.expire()
 
     async def _shutdown(self, servers: Sequence[asyncio.AbstractServer]) -> None:
         for server in servers:

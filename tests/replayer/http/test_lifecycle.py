@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -129,6 +135,62 @@ def test_idle_keep_alive_connections_time_out(app_server: Callable[..., AppServe
     with Wire(server.url) as wire:
         wire.send(b"GET / HTTP/1.1\r\nHost: x\r\n")  # a head that never ends
         assert wire.closed()
+
+
+def test_a_body_that_stops_coming_times_out_but_a_slow_app_does_not(
+    app_server: Callable[..., AppServer],
+) -> None:
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["path"] == "/think":
+            await asyncio.sleep(1.0)  # five idle timeouts of work, with nothing to read
+        while (await receive()).get("more_body"):
+            pass
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"done"})
+
+    server = app_server(app, idle_timeout=0.2)
+    with Wire(server.url) as wire:
+        wire.send(request("POST", "/think", {"Content-Length": "2"}, b"ok"))
+        assert wire.response().body == b"done"
+    with Wire(server.url) as wire:
+        wire.send(request("POST", "/starve", {"Content-Length": "100"}) + b"only ten b")
+        assert wire.closed()
+
+
+def test_sigterm_stops_the_foreground_server_gracefully(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = (
+        "from replayer.server.config import ServeConfig\n"
+        "from replayer.server.run import serve_forever\n"
+        f"serve_forever(ServeConfig(port={port}))\n"
+        "print('stopped', flush=True)\n"
+    )
+    env = {**os.environ, "AWSREC_HTTP_SERVER": "awsrec"}
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wire = _connect(url, proc)
+        with wire:
+            wire.send(request("GET", "/_awsrec/health"))
+            assert wire.response().status == 200
+            proc.send_signal(signal.SIGTERM)
+            assert wire.closed()  # the idle keep-alive connection is closed
+        out, _ = proc.communicate(timeout=20)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert (proc.returncode, out) == (0, b"stopped\n")
+
+
+def _connect(url: str, proc: subprocess.Popen[bytes]) -> Wire:
+    while True:
+        try:
+            return Wire(url)
+        except ConnectionRefusedError:
+            assert proc.poll() is None, "the server exited"
+            time.sleep(0.02)
 
 
 class _Reader:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from awsrec.errors import AwsrecError
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
@@ -37,3 +40,17 @@ class ServeConfig:
     @property
     def loopback(self) -> bool:
         return self.host in LOOPBACK_HOSTS or self.host.startswith("127.")
+
+
+def check_state_dir(path: Path) -> None:
+    """Make `path` a directory the server can write in, or say why not (AwsrecError).
+
+    Checked at start-up: otherwise the server starts and every write answers 500.
+    """
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):  # writable, even for root on a read-only mount
+            pass
+    except OSError as e:
+        reason = "it is not a directory" if path.exists() and not path.is_dir() else e.strerror
+        raise AwsrecError(f"--state-dir {path}: cannot keep state there: {reason or e}") from e

@@ -6,7 +6,7 @@ import logging
 import sys
 
 from replayer.server.app import create_app
-from replayer.server.config import ServeConfig
+from replayer.server.config import ServeConfig, check_state_dir
 from replayer.server.run import bind, uvicorn_server
 
 
@@ -20,6 +20,8 @@ def serve(config: ServeConfig) -> int:
             + (" and holders of --admin-token" if config.admin_token else ""),
             file=sys.stderr,
         )
+    if config.state_dir is not None:
+        check_state_dir(config.state_dir)
     sock = bind(config.host, config.port)  # a busy port fails here, before any loading
     port = int(sock.getsockname()[1])
     app = create_app(config)

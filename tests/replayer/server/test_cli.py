@@ -78,3 +78,39 @@ def test_serving_never_imports_mitmproxy() -> None:
         "assert 'mitmproxy' not in sys.modules, 'mitmproxy imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_state_dir_that_cannot_be_a_directory_is_one_line_and_exit_3(tmp_path: Path) -> None:
+    # Caught at start-up: the server used to start and answer every write with a 500.
+    regular = tmp_path / "state"
+    regular.write_text("not a directory")
+    for state_dir, reason in ((regular, "it is not a directory"), (regular / "sub", "Not a")):
+        done = subprocess.run(
+            [sys.executable, "-m", "awsrec", "serve", "--port", "0", "--state-dir", str(state_dir)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 3
+        assert done.stdout == ""  # stopped before saying where it listens
+        assert done.stderr.count("\n") == 1
+        assert done.stderr.startswith(f"awsrec: error: --state-dir {state_dir}: cannot keep state")
+        assert reason in done.stderr
+
+
+def test_state_dir_is_created_when_missing(tmp_path: Path) -> None:
+    state_dir = tmp_path / "new" / "state"
+    args = ["serve", "--port", str(free_port()), "--state-dir", str(state_dir)]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "awsrec", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        assert any(line.startswith("export ") for line in proc.stdout)
+        assert state_dir.is_dir()
+    finally:
+        proc.terminate()
+        proc.wait(10)

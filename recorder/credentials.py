@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from awsrec.aws import botocore_adapter
 from recorder.errors import RecorderError
 from recorder.settings import UpstreamCredentials
 
@@ -23,10 +24,7 @@ def _botocore_chain() -> _Refreshable | None:
 
     https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html
     """
-    # botocore.session is botocore's public API (the adapter rule covers its model internals).
-    import botocore.session
-
-    found: _Refreshable | None = botocore.session.Session().get_credentials()
+    found: _Refreshable | None = botocore_adapter.default_credentials()
     return found
 
 

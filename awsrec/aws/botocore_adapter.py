@@ -265,6 +265,29 @@ def input_bindings(service: str, operation: str) -> list[tuple[str, str, str, bo
     return list(_op(service, operation).bindings)
 
 
+@functools.cache
+def _enums(service: str) -> dict[str, tuple[str, ...]]:
+    # Read once per service, and only the enum shapes are kept (a few KB of the model's MBs).
+    shapes: dict[str, Any] = raw_service_model(service).get("shapes", {})
+    return {
+        name: tuple(str(v) for v in shape["enum"])
+        for name, shape in shapes.items()
+        if isinstance(shape.get("enum"), list)
+    }
+
+
+def enum_values(service: str, shape: str) -> tuple[str, ...]:
+    """The values of enum shape `shape` in `service`'s model, in model order (lambda "Runtime").
+
+    What botocore's `model.shape_for(shape).enum` returns, read from the model file itself, so
+    the serve path never imports botocore.model or builds a session.
+    """
+    try:
+        return _enums(service)[shape]
+    except KeyError:
+        raise BotocoreAdapterError(f"the {service} model has no enum shape {shape!r}") from None
+
+
 # --- botocore's own model objects, for serializing, parsing and signing -----------------------
 
 
@@ -499,3 +522,18 @@ def sigv4_signature(
     canonical = signer.canonical_request(request)
     string_to_sign = signer.string_to_sign(request, canonical)
     return str(signer.signature(string_to_sign, request))
+
+
+# --- credentials ------------------------------------------------------------------------------
+
+
+def default_credentials() -> Any:
+    """The standard credential chain of botocore, resolved once; None when it finds nothing.
+
+    env, shared config/credentials profile, container, web identity, SSO, IMDS:
+    https://docs.aws.amazon.com/sdkref/latest/guide/standardized-credentials.html
+    The result's `get_frozen_credentials()` refreshes expiring credentials as botocore sees fit.
+    """
+    import botocore.session
+
+    return botocore.session.Session().get_credentials()

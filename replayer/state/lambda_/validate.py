@@ -7,11 +7,9 @@ import binascii
 import io
 import re
 import zipfile
-from functools import cache
 from typing import Any
 
-import botocore.session
-
+from awsrec.aws import botocore_adapter
 from awsrec.aws.errors import AwsError
 from replayer.state.lambda_.common import invalid, validation
 
@@ -38,11 +36,9 @@ MAX_INLINE_ZIP = 50 * 1024 * 1024
 MAX_UNZIPPED = 250 * 1024 * 1024
 
 
-@cache
 def runtime_enum() -> tuple[str, ...]:
     """Runtime values the Lambda API model accepts (botocore's copy of it)."""
-    model = botocore.session.Session().get_service_model("lambda")
-    return tuple(model.shape_for("Runtime").enum)
+    return botocore_adapter.enum_values("lambda", "Runtime")
 
 
 def check_role(role: str) -> None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-import botocore.session
 import pytest
 
+from awsrec.aws import botocore_adapter
 from awsrec.normalize import builtin_rules
 
 # Timestamp members whose value the caller chooses (or that only appear in requests' echoes of
@@ -29,7 +29,7 @@ CALLER_CHOSEN = {
 
 def _output_timestamps(service: str) -> set[tuple[str, str]]:
     """(location, wire name) of every timestamp member reachable from an output shape."""
-    model = botocore.session.Session().get_service_model(service)
+    model = botocore_adapter.service_model(service)
     found: set[tuple[str, str]] = set()
 
     def walk(shape: object, name: str, location: str, seen: frozenset[str]) -> None:
@@ -82,7 +82,7 @@ def test_every_volatile_output_timestamp_has_a_rule(service: str) -> None:
 def test_lambda_last_modified_is_a_string_in_the_model_so_a_data_rule_covers_it() -> None:
     # FunctionConfiguration.LastModified is modelled as a string ("Timestamp" shape), so the
     # model walk above cannot find it; the built-in data rule must.
-    model = botocore.session.Session().get_service_model("lambda")
+    model = botocore_adapter.service_model("lambda")
     shape = model.shape_for("FunctionConfiguration").members["LastModified"]
     assert shape.type_name == "string"
     assert _covered("lambda", "body", "LastModified")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from awsrec.normalize import load_rules_file
 from recorder import upstream as upstream_id
 from recorder.credentials import CredentialSource
 from recorder.errors import RecorderError
@@ -68,8 +69,12 @@ def make_settings(opts: RecordOptions, confdir: Path, out: Path | None = None) -
     """Settings for the child; `out` overrides the resolved output (used by --learn-noise)."""
     if opts.split_by not in (None, "header"):
         raise RecorderError("--split-by supports only 'header'", usage=True)
-    if opts.rules is not None and not opts.rules.is_file():
-        raise RecorderError(f"--rules file not found: {opts.rules}", usage=True)
+    if opts.rules is not None:
+        if not opts.rules.is_file():
+            raise RecorderError(f"--rules file not found: {opts.rules}", usage=True)
+        # Now, before anything starts: the writer loads it again, and a bad file there would
+        # only surface as every request answered 502 (RulesError names file, rule and field).
+        load_rules_file(opts.rules)
     creds = opts.upstream_credentials
     explicit = UpstreamCredentials.parse(creds) if creds else None
     if opts.mode == "endpoint":

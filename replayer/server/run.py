@@ -40,6 +40,9 @@ def bind(host: str, port: int) -> socket.socket:
         if e.errno == errno.EADDRINUSE:
             raise PortInUseError(f"port {port} on {host} is already in use") from e
         raise AwsrecError(f"cannot listen on {host}:{port}: {e.strerror}") from e
+    except OverflowError as e:  # a port outside 0..65535 (the CLI's bounds stop it first)
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port}: {e}") from e
     sock.listen(1024)
     sock.set_inheritable(True)
     return sock

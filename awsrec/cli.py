@@ -69,7 +69,7 @@ def record(
     learn_noise: Annotated[
         bool, typer.Option(help="Run CMD twice and propose rules for values that differ.")
     ] = False,
-    port: Annotated[int, typer.Option(help="Listen port (0: a free one).")] = 0,
+    port: Annotated[int, typer.Option(help="Listen port (0: a free one).", min=0, max=65535)] = 0,
     scenarios: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -138,7 +138,7 @@ def serve(
         typer.Argument(help="Cassette files or directories of *.awsrec files."),
     ] = None,
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 4566,
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=0, max=65535)] = 4566,
     strict: Annotated[
         bool, typer.Option(help="Every request must match the next recorded interaction.")
     ] = False,
@@ -210,7 +210,9 @@ def diff(
     ] = None,
     fail_under: Annotated[
         Optional[float],  # noqa: UP045
-        typer.Option(help="Exit 1 when a target's fidelity (percent) is below this."),
+        typer.Option(
+            help="Exit 1 when a target's fidelity (percent) is below this.", min=0, max=100
+        ),
     ] = None,
     no_regressions: Annotated[
         bool, typer.Option(help="Exit 1 when an operation passing under the last label fails.")
@@ -226,7 +228,7 @@ def diff(
     calibrate: Annotated[
         bool, typer.Option(help="Replay twice; differences varying between runs are noise.")
     ] = False,
-    jobs: Annotated[int, typer.Option(help="Cassettes replayed in parallel.")] = 1,
+    jobs: Annotated[int, typer.Option(help="Cassettes replayed in parallel.", min=1)] = 1,
     region: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(help="Region to sign for (default: each cassette's)."),
@@ -311,7 +313,9 @@ def report(
     formats: Annotated[str, typer.Option("--format", help="md,html,json.")] = "md,html,json",
     fail_under: Annotated[
         Optional[float],  # noqa: UP045
-        typer.Option(help="Exit 1 when a target's latest fidelity (percent) is below this."),
+        typer.Option(
+            help="Exit 1 when a target's latest fidelity (percent) is below this.", min=0, max=100
+        ),
     ] = None,
     no_regressions: Annotated[
         bool, typer.Option(help="Exit 1 when an operation regressed since the previous label.")

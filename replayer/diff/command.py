@@ -14,7 +14,7 @@ from awsrec.errors import UsageError
 from awsrec.normalize import load_rules_file
 from replayer.diff import history as hist
 from replayer.diff.model import DiffSettings, Target
-from replayer.diff.reports import parse_formats, write_reports
+from replayer.diff.reports import parse_formats, write_reports, writing_to
 from replayer.diff.reports.document import Document, build_document, summary, targets
 from replayer.diff.reports.terminal import print_summary
 from replayer.diff.runner import load_sources, run_diff, total_steps
@@ -75,6 +75,10 @@ def run_diff_command(
     sources = load_sources(paths)
     if not sources:
         raise UsageError("no cassettes found in " + ", ".join(map(str, paths)))
+    for out, what in ((report_dir, "reports"), (history, "history")):
+        if out is not None:  # found unusable now, not after a long replay
+            with writing_to(out, what):
+                out.mkdir(parents=True, exist_ok=True)
     columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("replay", total=total_steps(sources, settings))
@@ -86,7 +90,8 @@ def run_diff_command(
             console.print(f"wrote {path}", highlight=False)
     regressions: list[hist.Regression] = []
     if history is not None:
-        hist.store(doc, history, label)
+        with writing_to(history, "history"):
+            hist.store(doc, history, label)
         regressions = hist.regressions(hist.load(history))
     return _exit(_gate_failures(doc, gates, regressions), console)
 
@@ -100,25 +105,29 @@ def _exit(failures: list[str], console: Console) -> int:
 def run_report_command(history: Path, *, report_dir: Path | None, formats: str, gates: Gates,
                        console: Console) -> int:  # fmt: skip
     """Render the matrix and trend of a history directory; returns the exit code."""
-    from replayer.diff.reports.trend import (
-        history_html,
-        history_json,
-        history_markdown,
-        print_history,
-    )
+    from replayer.diff.reports.trend import print_history
 
+    fmts = parse_formats(formats)
     loaded = hist.load(history)
     if not loaded:
         raise UsageError(f"{history}: no stored results (run `awsrec diff --history` first)")
     print_history(loaded, console)
     if report_dir is not None:
+        _write_history_reports(loaded, report_dir, fmts, console)
+    return _exit(_gate_failures(hist.latest_document(loaded), gates, hist.regressions(loaded)),
+                 console)  # fmt: skip
+
+
+def _write_history_reports(loaded: dict[str, list[hist.Entry]], report_dir: Path,
+                           fmts: tuple[str, ...], console: Console) -> None:  # fmt: skip
+    from replayer.diff.reports.trend import history_html, history_json, history_markdown
+
+    renderers = {"json": ("history.json", history_json), "md": ("history.md", history_markdown),
+                 "html": ("history.html", history_html)}  # fmt: skip
+    with writing_to(report_dir, "reports"):
         report_dir.mkdir(parents=True, exist_ok=True)
-        renderers = {"json": ("history.json", history_json), "md": ("history.md", history_markdown),
-                     "html": ("history.html", history_html)}  # fmt: skip
-        for fmt in parse_formats(formats):
+        for fmt in fmts:
             if fmt in renderers:
                 name, render = renderers[fmt]
                 atomic_write_bytes(report_dir / name, render(loaded).encode("utf-8"))
                 console.print(f"wrote {report_dir / name}", highlight=False)
-    return _exit(_gate_failures(hist.latest_document(loaded), gates, hist.regressions(loaded)),
-                 console)  # fmt: skip

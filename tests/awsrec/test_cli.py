@@ -46,3 +46,18 @@ def test_a_torn_cassette_warns_in_one_line(tmp_path: Path) -> None:
     assert warnings == [warnings[0]]
     assert warnings[0].startswith(f"awsrec: warning: {path}: dropped a truncated trailing record")
     assert "Traceback" not in done.stderr
+
+
+def test_out_of_range_numbers_are_usage_errors() -> None:
+    for args in (
+        ("serve", "--port", "99999"),
+        ("serve", "--port", "-1"),
+        ("record", "--port", "65536"),
+        ("diff", "x.awsrec", "--target", "a=http://127.0.0.1:1", "--fail-under", "150"),
+        ("diff", "x.awsrec", "--target", "a=http://127.0.0.1:1", "--jobs", "0"),
+        ("report", "history", "--fail-under", "-1"),
+    ):
+        done = awsrec(*args)
+        assert done.returncode == 2, args
+        assert done.stderr.count("\n") == 1, args
+        assert done.stderr.startswith(f"awsrec: error: Invalid value for '{args[-2]}'"), args

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from awsrec.atomic import atomic_write_bytes
-from awsrec.errors import UsageError
+from awsrec.errors import AwsrecError, UsageError
 from replayer.diff.reports.document import Document
 
 FORMATS = ("json", "md", "html", "junit")
@@ -43,12 +44,26 @@ def _renderer(fmt: str) -> Callable[[Document], str]:
     return render_junit
 
 
+@contextlib.contextmanager
+def writing_to(directory: Path, what: str) -> Iterator[None]:
+    """An OSError while writing `what` into `directory` becomes an AwsrecError naming it."""
+    try:
+        yield
+    except OSError as e:
+        if directory.exists() and not directory.is_dir():
+            reason = "it is not a directory"
+        else:
+            reason = f"{e.strerror or e}" + (f" ({e.filename})" if e.filename else "")
+        raise AwsrecError(f"{directory}: cannot write {what} there: {reason}") from e
+
+
 def write_reports(doc: Document, directory: Path, formats: tuple[str, ...]) -> list[Path]:
     """Write each format's file into `directory`; returns the paths written."""
-    directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for fmt in formats:
-        path = directory / _FILES[fmt]
-        atomic_write_bytes(path, _renderer(fmt)(doc).encode("utf-8"))
-        written.append(path)
+    with writing_to(directory, "reports"):
+        directory.mkdir(parents=True, exist_ok=True)
+        for fmt in formats:
+            path = directory / _FILES[fmt]
+            atomic_write_bytes(path, _renderer(fmt)(doc).encode("utf-8"))
+            written.append(path)
     return written

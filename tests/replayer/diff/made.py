@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from awsrec.cassette import CassetteHeader, Interaction, Request, Response
+from awsrec.cassette_io import CassetteWriter
 from replayer.diff import history as hist
 from replayer.diff.model import Difference, InteractionResult, Severity, Target, TargetRun
 from replayer.diff.reports.document import Document, build_document
@@ -31,3 +33,14 @@ def history_of(directory: Path, *labelled: tuple[str, list[bool]]) -> Path:
         doc["generated_at"] = f"2026-01-01T00:00:{n:02d}+00:00"  # the order labels are sorted by
         hist.store(doc, directory, label)
     return directory
+
+
+def cassette_of(path: Path, operations: int = 1) -> Path:
+    """A small S3 cassette of ListBuckets calls (no server needed to write it)."""
+    header = CassetteHeader("0.1.0", "2026-01-01T00:00:00Z", "test")
+    with CassetteWriter(path, header) as writer:
+        for seq in range(operations):
+            body = b"<ListAllMyBucketsResult><Buckets/></ListAllMyBucketsResult>"
+            response = Response(200, [("Content-Type", "application/xml")], body)
+            writer.append(Interaction(seq, "s3", "ListBuckets", Request("GET", "/"), response))
+    return path

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from tests.replayer.diff.divergent import diverge
-from tests.replayer.diff.made import history_of
+from tests.replayer.diff.made import cassette_of, history_of
 from tests.replayer.diff.proxies import proxy
 
 
@@ -95,3 +95,22 @@ def test_report_replaces_history_files_whole(tmp_path: Path) -> None:
     assert json.loads((out / "history.json").read_text())["labels"] == ["v1", "v2"]
     for name in names:
         assert (tmp_path / f"reader-{name}").read_bytes() != (out / name).read_bytes()
+
+
+def test_unusable_output_paths_are_one_line_naming_the_path(tmp_path: Path) -> None:
+    cassette = cassette_of(tmp_path / "c.awsrec")
+    taken = tmp_path / "taken"
+    taken.write_text("a file, not a directory")
+    target = "a=http://127.0.0.1:1"  # never reached: outputs are checked before replaying
+    runs = [
+        ("reports", "diff", str(cassette), "--target", target, "--report", str(taken)),
+        ("history", "diff", str(cassette), "--target", target, "--label", "v1",
+         "--history", str(taken)),
+        ("reports", "report", str(history_of(tmp_path / "h", ("v1", [True]))),
+         "--report", str(taken)),
+    ]  # fmt: skip
+    for what, *args in runs:
+        done = _awsrec(*args)
+        assert done.returncode == 3, (args, done.stderr)
+        reason = f"{taken}: cannot write {what} there: it is not a directory"
+        assert done.stderr == f"awsrec: error: {reason}\n"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from recorder import events
 from recorder.errors import RecorderError
-from recorder.settings import SETTINGS_ENV, RecorderSettings
+from recorder.settings import RecorderSettings
 
 ADDON = Path(__file__).with_name("addon.py")
 # The interpreter running awsrec is the one that has mitmproxy; no PATH lookup needed.
@@ -78,8 +78,9 @@ class Recorder:
 
     def start(self, timeout: float = 60.0) -> Recorder:
         """Spawn mitmdump and return once it accepts connections."""
-        settings_file = self.settings.write(self.workdir / "recorder-settings.json")
-        env = {**os.environ, SETTINGS_ENV: str(settings_file), "PYTHONUNBUFFERED": "1"}
+        # The settings travel in the child's environment, never in a file (recorder.settings).
+        env = self.settings.child_env(os.environ)
+        env["PYTHONUNBUFFERED"] = "1"
         root = str(ADDON.parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         # A new session: the terminal's Ctrl-C reaches us, and we stop the child in order.

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Literal
 
 from recorder.errors import RecorderError
 
-# The child (mitmdump -s recorder/addon.py) finds its settings file through this variable.
+# The children (mitmdump -s recorder/addon.py, and its cassette writer) read their settings,
+# as JSON, from this variable. Never from a file: the settings may hold --upstream-credentials
+# and canary values, and a file in a temporary directory outlives a recorder killed with -9.
 SETTINGS_ENV = "AWSREC_RECORDER_SETTINGS"
 # Header a test sets to start a new cassette under `--split-by header`; never forwarded.
 SPLIT_HEADER = "x-awsrec-cassette"
@@ -38,7 +40,7 @@ class UpstreamCredentials:
 
 @dataclass(frozen=True, slots=True)
 class RecorderSettings:
-    """Everything the addon needs; the launcher writes it, the child reads it once."""
+    """Everything the addon needs; the launcher hands it over, each child reads it once."""
 
     # A cassette file, or a directory (always a directory with split_by="header").
     out: str
@@ -79,20 +81,18 @@ class RecorderSettings:
         creds = data.pop("upstream_credentials", None)
         return cls(**data, upstream_credentials=UpstreamCredentials(**creds) if creds else None)
 
-    def write(self, path: Path) -> Path:
-        """Write the settings where only this user can read them (they may hold a secret)."""
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(self.to_json())
-        return path
+    def child_env(self, base: Mapping[str, str]) -> dict[str, str]:
+        """`base` plus these settings, for the children (which inherit it to their own)."""
+        return {**base, SETTINGS_ENV: self.to_json()}
 
     @classmethod
     def from_env(cls) -> RecorderSettings:
-        """Read the settings file named by $AWSREC_RECORDER_SETTINGS (in the mitmdump child)."""
-        name = os.environ.get(SETTINGS_ENV)
-        if not name:
+        """Read the settings from $AWSREC_RECORDER_SETTINGS (in the mitmdump child, the writer)."""
+        text = os.environ.get(SETTINGS_ENV)
+        if not text:
             raise RecorderError(f"${SETTINGS_ENV} is not set; start the addon via awsrec record")
         try:
-            return cls.from_json(Path(name).read_text(encoding="utf-8"))
-        except (OSError, ValueError, TypeError) as e:
-            raise RecorderError(f"cannot read recorder settings {name}: {e}") from e
+            return cls.from_json(text)
+        except (ValueError, TypeError) as e:
+            # Not the text itself: it may hold a secret.
+            raise RecorderError(f"${SETTINGS_ENV} does not hold recorder settings: {e}") from e

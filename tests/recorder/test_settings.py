@@ -10,6 +10,11 @@ from recorder.errors import RecorderError
 from recorder.settings import RecorderSettings, UpstreamCredentials
 from recorder.sink import cassette_file
 from recorder.upstream import identify
+from tests.recorder.conftest import StartRecorder, client
+
+SECRET = "SECRETNOTONDISK0do0not0write0abcdefABCDEF"
+TOKEN = "TOKENNOTONDISK0session0token0zyxwvu0987654321"
+CANARY = "CANARYNOTONDISK0hunter2hunter2"
 
 
 def test_settings_round_trip_through_json() -> None:
@@ -24,9 +29,26 @@ def test_settings_round_trip_through_json() -> None:
     assert RecorderSettings.from_json(settings.to_json()) == settings
 
 
-def test_settings_file_is_private(tmp_path: Path) -> None:
-    path = RecorderSettings(out="x").write(tmp_path / "s.json")
-    assert path.stat().st_mode & 0o077 == 0
+def test_no_file_holds_the_upstream_credentials_while_recording(
+    start_recorder: StartRecorder, tmp_path: Path
+) -> None:
+    # kill -9 would leave such a file behind in the temporary work directory.
+    creds = UpstreamCredentials("AKIDNOTONDISK0000001", SECRET, TOKEN)
+    canaries = {"db password": CANARY}
+    recorder = start_recorder(upstream_credentials=creds, canaries=canaries, offload=True)
+    client("s3", recorder.url).list_buckets()  # both children run, and have read the settings
+    # The work directory (mitmproxy's CA) and the output, as the recorder left them so far.
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert recorder.ca_file in files
+    for path in files:
+        data = path.read_bytes()
+        for value in (SECRET, TOKEN, CANARY):
+            assert value.encode() not in data, f"{value} in {path}"
+    # Nor on the child's command line, which every user of the machine can read.
+    cmdline = Path(f"/proc/{recorder.pid}/cmdline").read_bytes()
+    assert SECRET.encode() not in cmdline
+    assert recorder.stop() == 0
+    assert dict(recorder.counts) == {"s3": 1}
 
 
 @pytest.mark.parametrize(

@@ -36,7 +36,7 @@ def _pages(ctx: Ctx, method: Any, ref: str, **params: Any) -> None:
         extra = {"ExclusiveStartKey": last}
 
 
-@scenario("dynamodb", "queries", cases=2)
+@scenario("dynamodb", "queries", "moto-steered", cases=2)
 def query_pages(ctx: Ctx) -> None:
     """Query one partition Limit items at a time (seeded), forward and backward."""
     name = table(ctx, sort="N")
@@ -70,7 +70,7 @@ def gsi_pages(ctx: Ctx) -> None:
     _pages(ctx, ctx.ddb.scan, SCAN, TableName=name, IndexName="gsi", Limit=limit)  # fmt: skip
 
 
-@scenario("dynamodb", "queries", "lsi")
+@scenario("dynamodb", "queries", "lsi", "moto-steered")
 def lsi_pages(ctx: Ctx) -> None:
     """Query an LSI (same partition, another sort key) page by page, with a projection."""
     name = table(ctx, sort="N", lsi=("rank", "N"))
@@ -106,7 +106,7 @@ def key_conditions(ctx: Ctx) -> None:
              ExpressionAttributeValues={**values, ":z": n(500)})  # fmt: skip
 
 
-@scenario("dynamodb", "queries", cases=2)
+@scenario("dynamodb", "queries", "moto-steered", cases=2)
 def scan_pages(ctx: Ctx) -> None:
     """Scan with a filter page by page (Count vs ScannedCount), and 3 parallel segments."""
     name = table(ctx, sort="N")

@@ -65,7 +65,7 @@ def missing_source(ctx: Ctx) -> None:
              expect="NoSuchBucket", ref=ERRORS)  # fmt: skip
 
 
-@scenario("s3", "copy", "conditional", "errors")
+@scenario("s3", "copy", "conditional", "errors", "moto-steered")
 def copy_conditions(ctx: Ctx) -> None:
     """copy-source-if-match: the ETag -> 200, another -> 412; if-none-match the ETag -> 412."""
     name, etag = _source(ctx)
@@ -74,7 +74,7 @@ def copy_conditions(ctx: Ctx) -> None:
     _copy(ctx, name, "c.txt", CopySourceIfNoneMatch=etag, expect="PreconditionFailed")
 
 
-@scenario("s3", "copy", "errors")
+@scenario("s3", "copy", "errors", "moto-steered")
 def bad_directive(ctx: Ctx) -> None:
     """An unknown MetadataDirective -> 400 InvalidArgument."""
     name, _ = _source(ctx)

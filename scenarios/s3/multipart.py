@@ -112,7 +112,7 @@ def no_such_upload(ctx: Ctx) -> None:
              expect="NoSuchUpload", ref=f"{API}/API_AbortMultipartUpload.html")  # fmt: skip
 
 
-@scenario("s3", "multipart")
+@scenario("s3", "multipart", "moto-steered")
 def list_uploads_and_parts(ctx: Ctx) -> None:
     """ListMultipartUploads over several keys; ListParts with MaxParts paging."""
     name = bucket(ctx)

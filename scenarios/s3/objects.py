@@ -85,7 +85,7 @@ def tagging(ctx: Ctx) -> None:
     ctx.call(ctx.s3.get_object_tagging, Bucket=name, Key="tagged")
 
 
-@scenario("s3", "objects", "errors", "integrity")
+@scenario("s3", "objects", "errors", "integrity", "moto-steered")
 def bad_digest(ctx: Ctx) -> None:
     """Content-MD5 of other bytes -> 400 BadDigest; nothing stored."""
     name = bucket(ctx)
@@ -97,7 +97,7 @@ def bad_digest(ctx: Ctx) -> None:
     ctx.call(ctx.s3.head_object, Bucket=name, Key="k", expect="404")
 
 
-@scenario("s3", "objects", "errors", "integrity")
+@scenario("s3", "objects", "errors", "integrity", "moto-steered")
 def invalid_digest(ctx: Ctx) -> None:
     """Content-MD5 that is not a base64 MD5 -> 400 InvalidDigest."""
     name = bucket(ctx)

@@ -74,6 +74,10 @@ class CassetteSink:
         target = self._get(self.path_for(name))
         target.seq += 1
         interaction.seq = target.seq
+        # Credentials the response hands out (STS AssumeRole...) are redacted from it, and are
+        # canaries from now on: in this record already, should a rule have missed a copy.
+        for value, member in target.normaliser.issued_secrets(interaction):
+            self.canaries.register(value, member)
         # Hooks run one at a time on mitmproxy's event loop, so this hand-over is race-free.
         self._exchange = secrets
         try:

@@ -8,6 +8,7 @@ from fnmatch import fnmatchcase
 
 from awsrec.cassette import Interaction, Pairs, Request, Response
 from awsrec.normalize.digests import refresh_digests
+from awsrec.normalize.issued import issued_secrets
 from awsrec.normalize.jsonpath import JsonPath, looks_like_json, rewrite_json
 from awsrec.normalize.placeholders import PlaceholderTable, render
 from awsrec.normalize.redact import redact_secrets
@@ -18,6 +19,7 @@ from awsrec.normalize.rules import (
     RuleSet,
     builtin_rules,
     builtin_versions,
+    common_rules,
 )
 from awsrec.normalize.xmlpath import XmlPath, looks_like_xml, rewrite_xml
 
@@ -92,7 +94,10 @@ class Normaliser:
                 base = builtin_rules(service)
                 self._versions.update(builtin_versions(service))
             else:
-                base = RuleSet()  # an unknown service still gets redaction and user rules
+                # Any other service (STS, IAM, ...) still gets the common rules, which redact
+                # the credentials responses hand out, and the user's.
+                base = common_rules()
+                self._versions["common"] = base.version
             extra = [r for r in self._extra.rules if r.service in (None, service)]
             compiled = CompiledRules.build([*base.rules, *extra], base, self._extra)
             self._compiled[service] = compiled
@@ -112,6 +117,18 @@ class Normaliser:
             placeholders=used,
             flags=dict(interaction.flags),
         )
+
+    def issued_secrets(self, interaction: Interaction) -> list[tuple[str, str]]:
+        """(value, member) of each credential the response hands out (see `issued_secrets`).
+
+        Nothing from a successful response whose body is the user's data (GetObject, Invoke):
+        the rules leave it as it is, so a value registered from it would refuse its own record.
+        """
+        response = interaction.response
+        opaque = self.rules_for(interaction.service).opaque_responses
+        if interaction.operation in opaque and response.status < 300:
+            return []
+        return issued_secrets(response.body)
 
     def normalise_response(self, service: str, operation: str, response: Response) -> Response:
         """A new response with the same rules applied (used by diff on both sides)."""

@@ -195,6 +195,11 @@ def _builtin(name: str) -> RuleSet:
     return ruleset
 
 
+def common_rules() -> RuleSet:
+    """The built-in rules every service gets, including those awsrec has no rule set for."""
+    return _builtin("common")
+
+
 def builtin_rules(service: str) -> RuleSet:
     """The built-in rules for `service`: the common set followed by the service's own."""
     common = _builtin("common")

@@ -70,7 +70,7 @@ def test_user_rules_extend_builtins_and_respect_service() -> None:
         "Note": "session=<redacted>;user=<redacted>",
     }
     assert json.loads(ddb.response.body)["Token"] == "abc"  # the rule is Lambda's only
-    assert n.rule_set_versions() == {"common": "1", "lambda": "1", "dynamodb": "1", "user": "3"}
+    assert n.rule_set_versions() == {"common": "2", "lambda": "1", "dynamodb": "1", "user": "3"}
     assert lam.placeholders == ["<noise:1>", "<token:1>", "<redacted>"]
 
 
@@ -84,7 +84,7 @@ def test_normalise_response_shares_the_table() -> None:
     assert table.to_dict() == {"<request-id:1>": "request-id", "<date>": "date"}
 
 
-def test_unknown_service_still_gets_redaction() -> None:
+def test_unknown_service_gets_redaction_and_the_common_rules() -> None:
     i = Interaction(
         0,
         "sts",
@@ -92,9 +92,11 @@ def test_unknown_service_still_gets_redaction() -> None:
         Request("POST", "/", [], [("Authorization", "AWS4-HMAC-SHA256 Credential=AKIA...")]),
         Response(200, [("x-amzn-RequestId", "r")], b"<x/>"),
     )
-    out = Normaliser().normalise(i)
+    n = Normaliser()
+    out = n.normalise(i)
     assert out.request.headers == [("Authorization", "<redacted>")]
-    assert out.response.headers == [("x-amzn-RequestId", "r")]
+    assert out.response.headers == [("x-amzn-RequestId", "<request-id:1>")]
+    assert n.rule_set_versions() == {"common": "2"}
 
 
 def test_rewritten_request_body_keeps_true_digests(moto: str) -> None:

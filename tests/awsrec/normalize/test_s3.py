@@ -48,7 +48,7 @@ def test_list_objects_v2_from_a_real_exchange(moto: str) -> None:
     )
     assert out.response.header("Content-Length") == str(len(out.response.body))
     assert "<timestamp:iso8601-ms>" in out.placeholders
-    assert n.rule_set_versions() == {"common": "1", "s3": "1"}
+    assert n.rule_set_versions() == {"common": "2", "s3": "1"}
     # The input is left as it was.
     assert listing.request.header("Authorization", "").startswith("AWS4-HMAC-SHA256")
 

@@ -37,13 +37,22 @@ def parse_target(spec: str) -> Target:
 
 @dataclass(frozen=True, slots=True)
 class Gates:
-    """CI gates: exit 1 when a target's fidelity is under `fail_under` or an op regressed."""
+    """CI gates: exit 1 when a target's fidelity is under `fail_under` or an op regressed.
+
+    With no gate given, the exit code says whether every compared interaction passed.
+    """
 
     fail_under: float | None = None
     no_regressions: bool = False
 
+    @property
+    def given(self) -> bool:
+        return self.fail_under is not None or self.no_regressions
+
 
 def _gate_failures(doc: Document, gates: Gates, regressions: list[hist.Regression]) -> list[str]:
+    if not gates.given:
+        return _failed_interactions(doc)
     failures = []
     if gates.fail_under is not None:
         for t in targets(doc):
@@ -53,6 +62,15 @@ def _gate_failures(doc: Document, gates: Gates, regressions: list[hist.Regressio
     if gates.no_regressions:
         failures += [f"{r.target}: {r.operation} regressed ({r.previous_label} -> {r.label})"
                      for r in regressions]  # fmt: skip
+    return failures
+
+
+def _failed_interactions(doc: Document) -> list[str]:
+    failures = []
+    for t in targets(doc):
+        passed, compared = summary(t).get("passed"), summary(t).get("compared")
+        if isinstance(passed, int) and isinstance(compared, int) and passed < compared:
+            failures.append(f"{t['name']}: {compared - passed} of {compared} interactions failed")
     return failures
 
 
@@ -93,12 +111,14 @@ def run_diff_command(
         with writing_to(history, "history"):
             hist.store(doc, history, label)
         regressions = hist.regressions(hist.load(history))
-    return _exit(_gate_failures(doc, gates, regressions), console)
+    return _exit(_gate_failures(doc, gates, regressions), gates, console)
 
 
-def _exit(failures: list[str], console: Console) -> int:
+def _exit(failures: list[str], gates: Gates, console: Console) -> int:
+    """Exit code 1 when a gate (or, with no gate given, an interaction) failed, else 0."""
+    what = "gate failed" if gates.given else "failed"
     for failure in failures:
-        console.print(f"[red]gate failed[/]: {failure}", highlight=False)
+        console.print(f"[red]{what}[/]: {failure}", highlight=False)
     return 1 if failures else 0
 
 
@@ -114,8 +134,8 @@ def run_report_command(history: Path, *, report_dir: Path | None, formats: str, 
     print_history(loaded, console)
     if report_dir is not None:
         _write_history_reports(loaded, report_dir, fmts, console)
-    return _exit(_gate_failures(hist.latest_document(loaded), gates, hist.regressions(loaded)),
-                 console)  # fmt: skip
+    failures = _gate_failures(hist.latest_document(loaded), gates, hist.regressions(loaded))
+    return _exit(failures, gates, console)
 
 
 def _write_history_reports(loaded: dict[str, list[hist.Entry]], report_dir: Path,

@@ -28,7 +28,8 @@ def doc_of(label: str, outcomes: list[bool]) -> Document:
 
 def history_of(directory: Path, *labelled: tuple[str, list[bool]]) -> Path:
     """A `--history` directory holding one result per (label, outcomes), oldest first."""
-    for n, (label, outcomes) in enumerate(labelled):
+    stored = len(list(directory.glob("*/*.json")))
+    for n, (label, outcomes) in enumerate(labelled, start=stored):
         doc = doc_of(label, outcomes)
         doc["generated_at"] = f"2026-01-01T00:00:{n:02d}+00:00"  # the order labels are sorted by
         hist.store(doc, directory, label)

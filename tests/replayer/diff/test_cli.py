@@ -11,6 +11,7 @@ from pathlib import Path
 from tests.replayer.diff.divergent import diverge
 from tests.replayer.diff.made import cassette_of, history_of
 from tests.replayer.diff.proxies import proxy
+from tests.support.servers import free_port
 
 
 def _awsrec(*args: str) -> subprocess.CompletedProcess[str]:
@@ -42,7 +43,9 @@ def test_history_regressions_and_gates(cassettes: Path, moto: str, tmp_path: Pat
     assert regressed == {"s3/GetObject", "s3/PutObject", "s3/ListObjectsV2", "s3/DeleteObject"}
     html = (tmp_path / "h" / "history.html").read_text()
     assert html.count('class="regression"') == 4
-    assert _awsrec("report", str(hist)).returncode == 0  # no gate asked for: exit 0
+    no_gate = _awsrec("report", str(hist))  # no gate asked for: v2's failures decide
+    assert no_gate.returncode == 1
+    assert "failed: emu: 6 of 14 interactions failed" in no_gate.stdout
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
@@ -61,7 +64,8 @@ def test_rules_file_applies_to_both_sides(cassettes: Path, moto: str, tmp_path: 
     with proxy(moto, diverge) as (url, _):
         done = _awsrec("diff", str(cassettes / "s3.awsrec"), "--target", f"div={url}", "--rules",
                        str(rules), "--report", str(tmp_path), "--format", "json")  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    # The target diverges elsewhere too, and no gate is given: those failures make it exit 1.
+    assert done.returncode == 1, done.stderr
     [target] = json.loads((tmp_path / "fidelity.json").read_text())["targets"]
     [listing] = [r for r in target["interactions"] if r["seq"] == 7]
     assert listing["operation"] == "ListObjectsV2"
@@ -114,3 +118,25 @@ def test_unusable_output_paths_are_one_line_naming_the_path(tmp_path: Path) -> N
         assert done.returncode == 3, (args, done.stderr)
         reason = f"{taken}: cannot write {what} there: it is not a directory"
         assert done.stderr == f"awsrec: error: {reason}\n"
+
+
+def test_without_gates_diff_exits_1_when_any_interaction_fails(tmp_path: Path) -> None:
+    # STYLE.md: exit 1 when differences/failures are found. Nothing listens on the target, so
+    # every interaction errors: 0% fidelity must not exit 0 as it used to.
+    cassette = cassette_of(tmp_path / "c.awsrec", operations=2)
+    target = f"gone=http://127.0.0.1:{free_port()}"
+    done = _awsrec("diff", str(cassette), "--target", target)
+    assert done.returncode == 1, done.stderr
+    assert "failed: gone: 2 of 2 interactions failed" in done.stdout
+    gated = _awsrec("diff", str(cassette), "--target", target, "--fail-under", "0")
+    assert gated.returncode == 0, gated.stderr  # a gate was given: the gate decides
+
+
+def test_without_gates_report_exits_on_the_latest_results(tmp_path: Path) -> None:
+    hist = history_of(tmp_path / "h", ("v1", [True, False]), ("v2", [True, True]))
+    assert _awsrec("report", str(hist)).returncode == 0
+    history_of(hist, ("v3", [True, False]))
+    done = _awsrec("report", str(hist))
+    assert done.returncode == 1
+    assert "failed: emu: 1 of 2 interactions failed" in done.stdout
+    assert _awsrec("report", str(hist), "--fail-under", "50").returncode == 0

@@ -215,7 +215,11 @@ def diff(
         ),
     ] = None,
     no_regressions: Annotated[
-        bool, typer.Option(help="Exit 1 when an operation passing under the last label fails.")
+        bool,
+        typer.Option(
+            "--no-regressions/--allow-regressions",
+            help="Exit 1 when an operation passing under the last label fails.",
+        ),
     ] = False,
     only: Annotated[
         Optional[list[str]],  # noqa: UP045
@@ -318,7 +322,11 @@ def report(
         ),
     ] = None,
     no_regressions: Annotated[
-        bool, typer.Option(help="Exit 1 when an operation regressed since the previous label.")
+        bool,
+        typer.Option(
+            "--no-regressions/--allow-regressions",
+            help="Exit 1 when an operation regressed since the previous label.",
+        ),
     ] = False,
 ) -> int:
     """Render the fidelity matrix and trend from a --history directory."""

@@ -140,3 +140,17 @@ def test_without_gates_report_exits_on_the_latest_results(tmp_path: Path) -> Non
     assert done.returncode == 1
     assert "failed: emu: 1 of 2 interactions failed" in done.stdout
     assert _awsrec("report", str(hist), "--fail-under", "50").returncode == 0
+
+
+def test_the_regression_gate_is_one_pair_of_switches(tmp_path: Path) -> None:
+    hist = history_of(tmp_path / "h", ("v1", [True]), ("v2", [True]))
+    wide = {**os.environ, "COLUMNS": "200"}  # help is not cut to 80 columns
+    for verb in ("diff", "report"):
+        shown = subprocess.run([sys.executable, "-m", "awsrec", verb, "--help"], env=wide,
+                               capture_output=True, text=True, timeout=60).stdout  # fmt: skip
+        assert "--allow-regressions" in shown
+        assert "--no-no-regressions" not in shown
+    assert _awsrec("report", str(hist), "--no-regressions", "--allow-regressions").returncode == 0
+    wrong = _awsrec("report", str(hist), "--no-no-regressions")
+    assert wrong.returncode == 2
+    assert wrong.stderr.startswith("awsrec: error: No such option: --no-no-regressions")

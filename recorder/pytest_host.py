@@ -16,6 +16,8 @@ from pathlib import Path
 
 import awsrec
 from awsrec.cassette import Cassette, CassetteHeader, dump_cassette
+from recorder.canaries import Canaries
+from recorder.credentials import CredentialSource
 from recorder.launcher import Recorder
 from recorder.session import RecordOptions, make_settings
 from recorder.sink import DEFAULT_NAME, cassette_file
@@ -32,6 +34,10 @@ class RecordHost:
         # Fails here, before any test runs, when no credentials can be found.
         self.settings = make_settings(opts, workdir / "mitmproxy")
         self.recorder = Recorder(self.settings, workdir)
+        # The secrets the recorder's writer refuses to write; this process writes too.
+        self.canaries = Canaries()
+        credentials = CredentialSource(self.settings.upstream_credentials)
+        self.canaries.register_known(credentials, self.settings.canaries)
         self.scratch = Path(self.settings.out)
         self._seq = 0
         self._errors = 0
@@ -80,7 +86,7 @@ class RecordHost:
             os.replace(tmp, target)
         else:
             # No requests: an empty cassette still says "recorded", so replay does not fail.
-            dump_cassette(target, Cassette(self._header()))
+            dump_cassette(target, Cassette(self._header()), check=self.canaries.lasting.check)
         return []
 
     def _size(self, tag: str) -> int:

@@ -291,12 +291,16 @@ class CassetteWriter:
         self.close()
 
 
-def dump_cassette(path: Path, cassette: Cassette) -> None:
-    """Write a whole cassette atomically: readers see the old file or the new, never a mix."""
+def dump_cassette(path: Path, cassette: Cassette, check: Check | None = None) -> None:
+    """Write a whole cassette atomically: readers see the old file or the new, never a mix.
+
+    `check` sees the packed bytes as in `CassetteWriter`; a recording path passes its secret
+    scanner's, so that a refusal leaves the old file (or none) in place.
+    """
     path = Path(path)
     tmp = _temp_for(path)
     try:
-        with CassetteWriter(tmp, cassette.header) as writer:
+        with CassetteWriter(tmp, cassette.header, check=check) as writer:
             for interaction in cassette.interactions:
                 writer.append(interaction)
         os.replace(tmp, path)

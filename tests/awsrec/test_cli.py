@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,8 @@ from awsrec.cassette import CassetteHeader, Interaction, Request, Response
 from awsrec.cassette_io import CassetteWriter
 from tests.support.servers import free_port
 
+VERBS = ["record", "serve", "diff", "show", "scenarios", "report"]
+
 
 def awsrec(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -17,11 +21,23 @@ def awsrec(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def _help(*args: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "awsrec", *args, "--help"]
+    wide = {**os.environ, "COLUMNS": "200"}  # help rows are not wrapped at 80 columns
+    return subprocess.Popen(command, stdout=subprocess.PIPE, env=wide, text=True)
+
+
 def test_help_lists_every_verb_with_one_line_each() -> None:
-    done = awsrec("--help")
-    assert done.returncode == 0
-    for verb in ("record", "serve", "diff", "show", "scenarios", "report"):
-        assert verb in done.stdout
+    # The rows of the Commands panel, "│ verb  summary │", parsed: a verb that disappears, or
+    # a summary that wraps onto a second row, fails here.
+    shown = _help().communicate(timeout=60)[0]
+    panel = shown.split("Commands", 1)[1]
+    rows = [re.match(r"│ (\S*) +(.*?) *│$", line) for line in panel.splitlines()[1:-1]]
+    assert [(m.group(1), bool(m.group(2))) for m in rows if m] == [(v, True) for v in VERBS]
+    for verb, proc in [(verb, _help(verb)) for verb in VERBS]:  # each verb's own help runs
+        out = proc.communicate(timeout=60)[0]
+        assert proc.returncode == 0, verb
+        assert re.search(rf"Usage: .*awsrec {verb} \[OPTIONS\]", out), out
 
 
 def test_usage_mistakes_are_one_line_and_exit_2() -> None:

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 from awsrec.cassette import CassetteHeader, Interaction, Request, Response
-from awsrec.cassette_io import CassetteWriter
+from awsrec.cassette_io import CassetteWriter, load_cassette
+from tests.recorder.helpers import awsrec_record, child_env
 from tests.support.servers import free_port
 
 VERBS = ["record", "serve", "diff", "show", "scenarios", "report"]
@@ -77,3 +78,16 @@ def test_out_of_range_numbers_are_usage_errors() -> None:
         assert done.returncode == 2, args
         assert done.stderr.count("\n") == 1, args
         assert done.stderr.startswith(f"awsrec: error: Invalid value for '{args[-2]}'"), args
+
+
+def test_record_out_existing_dir_writes_a_timestamped_cassette(moto: str, tmp_path: Path) -> None:
+    # What README's Recording section promises for `--out DIR` without --split-by.
+    out = tmp_path / "cassettes"
+    out.mkdir()
+    workload = "import boto3; boto3.client('s3').list_buckets()"
+    args = ["--out", str(out), "--upstream", moto, "--", sys.executable, "-c", workload]
+    done = awsrec_record(args, child_env(tmp_path), tmp_path)
+    assert done.returncode == 0, done.stderr
+    [cassette] = out.iterdir()
+    assert re.fullmatch(r"recording-\d{8}-\d{6}\.awsrec", cassette.name)
+    assert [i.operation for i in load_cassette(cassette).interactions] == ["ListBuckets"]

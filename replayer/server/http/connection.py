@@ -70,6 +70,7 @@ class Connection(asyncio.Protocol):
         self._client: tuple[str, int] | None = None
         self._server: tuple[str, int] | None = None
         self._extensions: dict[str, Any] = {"awsrec.transport": self}
+        self._worker: asyncio.Task[None] | None = None
 
     # --- asyncio.Protocol ---------------------------------------------------------------------
 
@@ -79,7 +80,7 @@ class Connection(asyncio.Protocol):
         self._client = _address(transport.get_extra_info("peername"))
         self._server = _address(transport.get_extra_info("sockname"))
         self._connections.add(self)
-        self.loop.create_task(self._work())
+        self._worker = self.loop.create_task(self._work())  # held: the loop keeps weak refs
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = True
@@ -96,7 +97,8 @@ class Connection(asyncio.Protocol):
 
     def eof_received(self) -> bool | None:
         parsing = self._parsing
-        if self._linger is not None or not self._queue or (parsing and parsing.more_body):
+        answers_due = self._queue or self._final is not None
+        if self._linger is not None or not answers_due or (parsing and parsing.more_body):
             return None  # nothing complete to answer, or a body cut short: close
         self._eof = True  # the client half-closed after whole requests: answer them, then close
         return True

@@ -7,7 +7,7 @@ import sys
 
 from replayer.server.app import create_app
 from replayer.server.config import ServeConfig, check_state_dir
-from replayer.server.run import bind, uvicorn_server
+from replayer.server.run import bind, make_server
 
 
 def serve(config: ServeConfig) -> int:
@@ -36,5 +36,5 @@ def serve(config: ServeConfig) -> int:
     )
     print(f"listening on {endpoint}", flush=True)
     print(f"export AWS_ENDPOINT_URL={endpoint}", flush=True)
-    uvicorn_server(app, config).run(sockets=[sock])
+    make_server(app, config).run(sockets=[sock])
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import random
 import time
 import uuid
 from email.utils import formatdate
@@ -12,6 +13,9 @@ from email.utils import formatdate
 # 8MP9I0CE7O7J8U0A9O5IMHMAPRVV4KQNSO5AEMVJF66Q9ASUAAJG (see the "Example" responses in
 # https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html).
 _DDB_ALPHABET = b"0123456789ABCDEFGHIJKLMNOPQRSTUV"  # 32 symbols: 5 bits each
+_DDB_TABLE = bytes(_DDB_ALPHABET[b & 31] for b in range(256))
+# Ids must be unique, not secret: a seeded PRNG costs no system call per response.
+_RNG = random.Random(os.urandom(32))
 
 
 def request_ids(service: str) -> tuple[str, str]:
@@ -19,12 +23,12 @@ def request_ids(service: str) -> tuple[str, str]:
     if service == "s3":
         # S3: x-amz-request-id is 16 upper-case hex characters and x-amz-id-2 an opaque
         # base64 token (https://docs.aws.amazon.com/AmazonS3/latest/API/RESTCommonResponseHeaders.html).
-        return os.urandom(8).hex().upper(), base64.b64encode(os.urandom(48)).decode()
+        raw = _RNG.randbytes(56)
+        return raw[:8].hex().upper(), base64.b64encode(raw[8:]).decode()
     if service in ("dynamodb", "dynamodbstreams"):
-        raw = os.urandom(52)
-        return bytes(_DDB_ALPHABET[b & 31] for b in raw).decode(), ""
+        return _RNG.randbytes(52).translate(_DDB_TABLE).decode(), ""
     # Lambda, STS and the other query/rest-json services use a UUID.
-    return str(uuid.uuid4()), ""
+    return str(uuid.UUID(bytes=_RNG.randbytes(16), version=4)), ""
 
 
 class HttpDate:

@@ -1,7 +1,7 @@
 """One replay server per pytest session; each test's cassette is swapped in as its own app.
 
-One port for the whole session keeps AWS_ENDPOINT_URL stable, and starting uvicorn once
-(stopping it costs ~0.2 s) instead of per test keeps a suite of hundreds of tests fast. Each
+One port for the whole session keeps AWS_ENDPOINT_URL stable, and starting the server once
+instead of per test keeps a suite of hundreds of tests fast. Each
 test still gets a fresh app: its own world W0, strict cursors, journal and faults.
 Started by awsrec's pytest plugin (awsrec.pytest_plugin) inside its session fixture.
 """
@@ -9,16 +9,13 @@ Started by awsrec's pytest plugin (awsrec.pytest_plugin) inside its session fixt
 from __future__ import annotations
 
 import asyncio
-import threading
-import time
 from pathlib import Path
 
 from awsrec.cassette import load_cassette
-from awsrec.errors import AwsrecError
 from replayer.server.app import App, create_app
 from replayer.server.asgi import Receive, Scope, Send
 from replayer.server.config import ServeConfig
-from replayer.server.run import bind, uvicorn_server
+from replayer.server.run import BackgroundServer
 
 
 class _Host(App):
@@ -41,33 +38,14 @@ class _Host(App):
 class ReplayHost:
     """The session's replay server, on a free loopback port, in a daemon thread."""
 
-    # TODO(dedupe): the thread start/stop below repeats run.BackgroundServer's; share it once
-    # run.py's choice of HTTP server settles (this host still runs uvicorn, as it did).
-
     def __init__(self) -> None:
-        self._base = ServeConfig(port=0)
-        self.sock = bind(self._base.host, 0)
-        self.url = f"http://{self._base.host}:{self.sock.getsockname()[1]}"
-        self.host = _Host(self._base)
-        self._server = uvicorn_server(self.host, self._base)
-        self._thread = threading.Thread(target=self._run, name="awsrec-pytest-serve", daemon=True)
-        self._error: BaseException | None = None
-
-    def _run(self) -> None:
-        try:
-            self._server.run(sockets=[self.sock])
-        except BaseException as e:  # surfaced by start()
-            self._error = e
+        base = ServeConfig(port=0)
+        self.host = _Host(base)
+        self._server = BackgroundServer(base, app=self.host)
+        self.url = self._server.url
 
     def start(self, timeout: float = 30.0) -> ReplayHost:
-        self._thread.start()
-        deadline = time.monotonic() + timeout
-        while not self._server.started:
-            if self._error is not None or not self._thread.is_alive():
-                raise AwsrecError(f"awsrec replay server did not start: {self._error!r}")
-            if time.monotonic() > deadline:
-                raise AwsrecError(f"awsrec replay server did not start within {timeout}s")
-            time.sleep(0.005)
+        self._server.start(timeout)
         return self
 
     def load(self, cassette: Path, strict: bool, faults: Path | None) -> str:
@@ -95,6 +73,4 @@ class ReplayHost:
         asyncio.run_coroutine_threadsafe(close(), loop).result(timeout=30)
 
     def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(10)
-        self.sock.close()
+        self._server.stop()

@@ -124,13 +124,16 @@ def serve_forever(config: ServeConfig, sock: socket.socket | None = None) -> Non
 class BackgroundServer:
     """The server in a daemon thread on its own loop; for tests and benchmarks."""
 
-    def __init__(self, config: ServeConfig, server: str | None = None) -> None:
-        # `server`: "awsrec" or "uvicorn"; None picks as make_server does.
+    def __init__(
+        self, config: ServeConfig, server: str | None = None, app: App | None = None
+    ) -> None:
+        # `server`: "awsrec" or "uvicorn"; None picks as make_server does. `app`: serve this
+        # app instead of one made from `config` (the pytest plugin's per-test host).
         self.sock = bind(config.host, config.port)
         port = int(self.sock.getsockname()[1])
         host = config.host
         self.url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-        self.app = create_app(config)
+        self.app = app if app is not None else create_app(config)
         self._server = make_server(self.app, config, server)
         self._thread = threading.Thread(target=self._run, name=f"awsrec-serve-{port}", daemon=True)
         self._error: BaseException | None = None

@@ -12,7 +12,7 @@ if _ROOT not in sys.path:
 
 from mitmproxy import ctx  # noqa: E402
 
-from recorder import events  # noqa: E402
+from recorder import events, hotpath  # noqa: E402
 from recorder.credentials import CredentialSource  # noqa: E402
 from recorder.handoff import Handoff, Inline, Sender  # noqa: E402
 from recorder.lean import Lean  # noqa: E402
@@ -33,6 +33,7 @@ class Announce:
 
 def _build() -> list[object]:
     settings = RecorderSettings.from_env()
+    hotpath.install(ctx.master.addons)
     # Normalise, check for secrets and append: in a writer process, or here (recorder.handoff).
     handoff: Sender = Handoff() if settings.offload else Inline(settings)
     credentials = CredentialSource(settings.upstream_credentials)

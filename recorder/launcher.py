@@ -18,7 +18,7 @@ from recorder.settings import RecorderSettings
 
 ADDON = Path(__file__).with_name("addon.py")
 # The interpreter running awsrec is the one that has mitmproxy; no PATH lookup needed.
-MITMDUMP = [sys.executable, "-m", "recorder.child"]
+MITMDUMP = [sys.executable, "-O", "-m", "recorder.child"]
 CA_FILE = "mitmproxy-ca-cert.pem"
 PLACEHOLDER_UPSTREAM = "http://127.0.0.1:9"  # endpoint mode: the Route addon picks the target
 

@@ -1,0 +1,114 @@
+"""Two per-flow costs of mitmproxy 11 that recording does not need to pay, removed in the child.
+
+mitmproxy is pinned to 11.x (pyproject.toml), whose internals these two functions rely on; both
+are installed only inside the mitmdump child, and `tests/recorder/test_hotpath.py` checks that
+they still find what they patch.
+
+Measured on this project's benchmark (benchmarks/record_overhead.py, upstream moto): see the
+comments at each function.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Generator
+from typing import Any
+
+from mitmproxy import addonmanager, connection, exceptions, hooks
+from mitmproxy.proxy.layers import http as http_layers
+
+Plan = list[list[Callable[..., Any]]]
+
+
+class HookPlans:
+    """`AddonManager.trigger_event` with each hook's callables found once, not on every event.
+
+    mitmproxy looks every hook up anew on every event: for each addon in the chain it walks the
+    addon's children, `getattr`s the hook's name and enters a generator-based context manager,
+    and `handle_lifecycle` follows each flow hook with an `update` hook that does the same. A
+    recorded exchange fires four flow hooks (and four updates) over about a dozen addons, ~0.4 ms
+    of CPU per exchange on this machine. The addon chain changes only through `register` and
+    `remove` (script loading, Lean's trimming), so those clear the plans; everything else
+    (error isolation per addon, AddonHalt, async hooks) behaves as in `trigger_event`.
+    """
+
+    def __init__(self, manager: addonmanager.AddonManager) -> None:
+        self.manager = manager
+        self.plans: dict[str, Plan] = {}
+        register, remove = manager.register, manager.remove
+
+        def register_and_replan(addon: Any) -> Any:
+            self.plans.clear()
+            return register(addon)  # type: ignore[no-untyped-call]
+
+        def remove_and_replan(addon: Any) -> None:
+            self.plans.clear()
+            remove(addon)  # type: ignore[no-untyped-call]
+
+        manager.register = register_and_replan  # type: ignore[method-assign]
+        manager.remove = remove_and_replan  # type: ignore[method-assign]
+        manager.trigger_event = self.trigger_event  # type: ignore[method-assign]
+
+    def plan(self, name: str) -> Plan:
+        """Per addon in the chain that handles `name`: its callables and its children's."""
+        plan = self.plans.get(name)
+        if plan is None:
+            plan = []
+            for top in self.manager.chain:
+                funcs = [
+                    func
+                    for addon in addonmanager.traverse([top])  # type: ignore[no-untyped-call]
+                    # Modules are skipped as mitmproxy does (an addon that imports `log`).
+                    if callable(func := getattr(addon, name, None)) and not inspect.ismodule(func)
+                ]
+                if funcs:
+                    plan.append(funcs)
+            self.plans[name] = plan
+        return plan
+
+    async def trigger_event(self, event: hooks.Hook) -> None:
+        args = event.args()
+        for funcs in self.plan(event.name):
+            try:
+                with addonmanager.safecall():
+                    for func in funcs:
+                        result = func(*args)
+                        if result is not None and inspect.isawaitable(result):
+                            await result
+            except exceptions.AddonHalt:
+                return
+
+
+_get_connection = http_layers.HttpLayer.get_connection
+
+
+def get_connection_pruned(
+    self: http_layers.HttpLayer, event: Any, *, reuse: bool = True
+) -> Generator[Any, Any, None]:
+    """HttpLayer.get_connection, after forgetting the server connections that have closed.
+
+    mitmproxy keeps every server connection a client connection ever used in
+    `HttpLayer.connections` and scans them all, closed ones included, for each new request. An
+    upstream that closes after each answer (moto's server does; AWS after a while) makes that
+    scan grow with every request on a keep-alive SDK connection: after a few thousand
+    requests it was 39% of the proxy's CPU. A closed connection gets no more events (its reader
+    task has ended), and nothing waiting for it to open is dropped.
+    """
+    closed = [
+        conn
+        for conn in self.connections
+        if isinstance(conn, connection.Server)
+        and conn.state is connection.ConnectionState.CLOSED
+        and conn is not self.context.server
+        and conn not in self.waiting_for_establishment
+    ]
+    for conn in closed:
+        del self.connections[conn]
+    return _get_connection(self, event, reuse=reuse)
+
+
+def install(manager: addonmanager.AddonManager) -> HookPlans:
+    """Apply both inside the mitmdump child, once however often the addon script is loaded."""
+    http_layers.HttpLayer.get_connection = get_connection_pruned  # type: ignore[method-assign]
+    plans = getattr(manager.trigger_event, "__self__", None)
+    return plans if isinstance(plans, HookPlans) else HookPlans(manager)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from mitmproxy import ctx
@@ -42,7 +43,7 @@ IDLE_ADDONS = (
 
 
 class Lean:
-    """Once mitmdump runs, drop the idle addons and stop building debug/info log records."""
+    """Once mitmdump runs: drop idle addons, skip unprinted log records, freeze the heap."""
 
     def running(self) -> None:
         manager = ctx.master.addons
@@ -53,3 +54,8 @@ class Lean:
         # mitmproxy sets the root logger to DEBUG and filters in its terminal handler, so each
         # connection builds several records nobody prints (termlog_verbosity=error).
         logging.getLogger().setLevel(logging.WARNING)
+        # Everything loaded so far lives as long as the process: keep the collector from
+        # rescanning it, and run it less often; each flow allocates a few thousand objects, so
+        # the default (700) ran a collection several times per request. ~0.2 ms CPU a request.
+        gc.freeze()
+        gc.set_threshold(20_000, 20, 20)

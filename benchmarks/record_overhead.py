@@ -1,11 +1,17 @@
 """Added latency and throughput of `awsrec record`: one S3 GET/PUT workload, direct vs recorded.
 
-Starts a moto server, a plain `mitmdump` reverse proxy (no addon, default options) and a recorder
-(endpoint mode, --upstream moto) on loopback, then runs the same boto3 workload directly against
-moto, through plain mitmdump and through the recorder, interleaved so machine noise hits all
-three alike. Repeats that `--runs` times, printing the load average, and reports the added p50/p99
-latency per request (best run and spread), the CPU each process spends per interaction, and
-requests/s with threads.
+Latency: starts a moto server, a plain `mitmdump` reverse proxy (no addon, default options) and a
+recorder (endpoint mode, --upstream moto) on loopback, then runs the same sequential boto3
+workload directly against moto, through plain mitmdump and through the recorder, interleaved so
+machine noise hits all three alike, and reports the added p50/p99 latency per request.
+
+Throughput: the same workload from `--threads` threads, directly and through the recorder, and
+counts interactions *recorded* per second (the clock stops when the cassette writer has appended
+the last one, not when the last answer arrived). Moto answers at most ~300 requests/s here, so
+it is the ceiling of any proxy in front of it; the run is repeated with `awsrec serve` as the
+upstream (several thousand requests/s), which leaves the recorder itself as the bottleneck.
+
+Repeats all that `--runs` times, printing the load average, then the median and spread.
 
     python3 benchmarks/record_overhead.py [--requests 400] [--threads 8] [--runs 3]
 """
@@ -87,6 +93,13 @@ def plain_mitmdump(upstream: str, confdir: Path) -> Any:
     return child(args, f"http://127.0.0.1:{port}/"), f"http://127.0.0.1:{port}"
 
 
+def serve_upstream() -> Any:
+    """awsrec's own replay server: an S3-compatible upstream fast enough not to be the limit."""
+    port = free_port()
+    args = [sys.executable, "-m", "awsrec", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return child(args, f"http://127.0.0.1:{port}/"), f"http://127.0.0.1:{port}"
+
+
 def s3(endpoint: str, pool: int = 10) -> Any:
     return boto3.client(
         "s3",
@@ -129,11 +142,11 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
 
 
-def throughput(client: Any, bucket: str, n: int, threads: int) -> float:
-    """Wall-clock requests/s of n GET/PUT requests spread over `threads` threads."""
+def threaded(client: Any, n: int, threads: int, tag: str) -> float:
+    """Run n GET/PUT requests spread over `threads` threads; the wall-clock seconds taken."""
     per = n // threads
     workers = [
-        threading.Thread(target=timed_workload, args=(client, bucket, per, f"t{t}"))
+        threading.Thread(target=timed_workload, args=(client, "bench", per, f"{tag}{t}"))
         for t in range(threads)
     ]
     start = time.perf_counter()
@@ -141,42 +154,89 @@ def throughput(client: Any, bucket: str, n: int, threads: int) -> float:
         w.start()
     for w in workers:
         w.join()
-    return (per // 2 * 2 * threads) / (time.perf_counter() - start)
+    return time.perf_counter() - start
+
+
+def recorded_rate(recorder: Recorder, client: Any, n: int, threads: int) -> float:
+    """Interactions recorded per second: until the writer has appended the last of them."""
+    expected = recorder.recorded() + n // threads // 2 * 2 * threads
+    start = time.perf_counter()
+    threaded(client, n, threads, "r")
+    while recorder.recorded() < expected:
+        if time.perf_counter() - start > 120:
+            raise SystemExit(f"only {recorder.recorded()} of {expected} interactions recorded")
+        time.sleep(0.001)
+    return (n // threads // 2 * 2 * threads) / (time.perf_counter() - start)
 
 
 @dataclass
 class Run:
-    """One interleaved measurement of the three paths."""
+    """One measurement: interleaved latency, then throughput against each upstream."""
 
     load: tuple[float, float]  # 1-minute load average before and after
     latency: dict[str, list[float]] = field(default_factory=dict)
     cpu_ms: dict[str, float] = field(default_factory=dict)  # per interaction, per process
-    rps: dict[str, float] = field(default_factory=dict)
+    rps: dict[str, float] = field(default_factory=dict)  # "<upstream> <path>" -> per second
 
     def added(self, path: str, q: float) -> float:
         return pct(self.latency[path], q) - pct(self.latency["direct"], q)
 
 
-def measure(clients: dict[str, Any], pids: dict[str, int], args: Any) -> Run:
+@dataclass
+class Bench:
+    """The processes of one benchmark: clients per path, the recorders, their pids."""
+
+    clients: dict[str, Any]  # path -> boto3 client, against moto
+    fast_direct: Any  # boto3 client against awsrec serve
+    recorders: dict[str, Recorder]  # upstream -> recorder
+    pids: dict[str, int]
+
+
+def measure(bench: Bench, args: Any) -> Run:
     run = Run(load=(os.getloadavg()[0], 0.0))
     run.latency = {p: [] for p in PATHS}
-    used = dict.fromkeys(pids, 0.0)
+    used = dict.fromkeys(bench.pids, 0.0)
     rounds = 4  # interleave in slices: a burst of load hits every path, not just one
     for r in range(rounds):
         for path in PATHS:
-            before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+            before = {name: cpu_seconds(pid) for name, pid in bench.pids.items()}
             run.latency[path] += timed_workload(
-                clients[path], "bench", args.requests // rounds, f"s{r}"
+                bench.clients[path], "bench", args.requests // rounds, f"s{r}"
             )
             if path == "recorder":
-                for name, pid in pids.items():
+                for name, pid in bench.pids.items():
                     used[name] += cpu_seconds(pid) - before[name]
     n = len(run.latency["recorder"])
     run.cpu_ms = {name: seconds * 1000 / n for name, seconds in used.items()}
-    for path in PATHS:
-        run.rps[path] = throughput(clients[path], "bench", args.requests, args.threads)
+    total = args.requests * 2
+    for upstream, direct in (("moto", bench.clients["direct"]), ("serve", bench.fast_direct)):
+        done = total // args.threads // 2 * 2 * args.threads
+        run.rps[f"{upstream} direct"] = done / threaded(direct, total, args.threads, "d")
+        recorder = bench.recorders[upstream]
+        recorded = recorded_rate(recorder, recorder_client(recorder, args), total, args.threads)
+        run.rps[f"{upstream} recorder"] = recorded
     run.load = (run.load[0], os.getloadavg()[0])
     return run
+
+
+_clients: dict[str, Any] = {}
+
+
+def recorder_client(recorder: Recorder, args: Any) -> Any:
+    if recorder.url not in _clients:
+        _clients[recorder.url] = s3(recorder.url, args.threads)
+    return _clients[recorder.url]
+
+
+def recorder_settings(work: Path, name: str, upstream: str) -> RecorderSettings:
+    return RecorderSettings(
+        out=str(work / f"{name}.awsrec"),
+        upstream=upstream,
+        upstream_identity=name,
+        upstream_credentials=UpstreamCredentials(ACCESS_KEY, SECRET_KEY),
+        confdir=str(work / f"ca-{name}"),
+        offload=True,  # as `awsrec record -- CMD` runs it
+    )
 
 
 def main() -> None:
@@ -186,31 +246,33 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     moto_ctx, moto = moto_server()
-    with moto_ctx, tempfile.TemporaryDirectory() as tmp:
+    serve_ctx, serve = serve_upstream()
+    with moto_ctx, serve_ctx, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        out = work / "bench.awsrec"
-        settings = RecorderSettings(
-            out=str(out),
-            upstream=moto,
-            upstream_identity="moto-server",
-            upstream_credentials=UpstreamCredentials(ACCESS_KEY, SECRET_KEY),
-            confdir=str(work / "ca"),
-            offload=True,  # as `awsrec record -- CMD` runs it
-        )
         plain_ctx, plain = plain_mitmdump(moto, work / "plain")
-        with plain_ctx, Recorder(settings, work) as recorder:
-            urls = {"direct": moto, "mitmdump": plain, "recorder": recorder.url}
+        with (
+            plain_ctx,
+            Recorder(recorder_settings(work, "moto", moto), work) as on_moto,
+            Recorder(recorder_settings(work, "serve", serve), work) as on_serve,
+        ):
+            urls = {"direct": moto, "mitmdump": plain, "recorder": on_moto.url}
             clients = {path: s3(url, args.threads) for path, url in urls.items()}
-            clients["direct"].create_bucket(Bucket="bench")
-            for c in clients.values():
+            fast_direct = s3(serve, args.threads)
+            for direct in (clients["direct"], fast_direct):
+                direct.create_bucket(Bucket="bench")
+            for c in [*clients.values(), fast_direct, recorder_client(on_serve, args)]:
                 timed_workload(c, "bench", 40, "warm")
-            pids = {"proxy": recorder.pid, "writer": writer_pid(recorder.pid)}
+            pids = {"proxy": on_moto.pid, "writer": writer_pid(on_moto.pid)}
+            recorders = {"moto": on_moto, "serve": on_serve}
+            bench = Bench(clients, fast_direct, recorders, pids)
             runs = []
             for i in range(args.runs):
-                runs.append(measure(clients, pids, args))
+                runs.append(measure(bench, args))
                 print_run(i + 1, runs[-1], args)
-        recorded = len(load_cassette(out).interactions)
-    summary(runs, recorded)
+        recorded = len(load_cassette(work / "moto.awsrec").interactions)
+        recorded += len(load_cassette(work / "serve.awsrec").interactions)
+        answered = sum(r.recorded() for r in recorders.values())
+    summary(runs, recorded, answered)
 
 
 def print_run(i: int, run: Run, args: Any) -> None:
@@ -218,37 +280,42 @@ def print_run(i: int, run: Run, args: Any) -> None:
         cpu = platform.processor() or platform.machine()
         print(f"machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}")
         print(f"workload: {args.requests} sequential S3 PutObject/GetObject (1 KiB) per path,")
-        print(f"interleaved in slices, then the same with {args.threads} threads")
+        print(f"interleaved in slices, then {args.requests * 2} from {args.threads} threads")
     print(f"\nrun {i}: load average {run.load[0]:.2f} -> {run.load[1]:.2f}")
-    print(f"{'':24}" + "".join(f"{p:>12}" for p in PATHS))
+    print(f"{'upstream moto':24}" + "".join(f"{p:>12}" for p in PATHS))
     for label, q in (("p50 latency (ms)", 50), ("p99 latency (ms)", 99)):
         print(f"{label:24}" + "".join(f"{pct(run.latency[p], q):12.2f}" for p in PATHS))
     for label, q in (("  added p50 (ms)", 50), ("  added p99 (ms)", 99)):
         print(f"{label:24}{'':12}" + "".join(f"{run.added(p, q):12.2f}" for p in PATHS[1:]))
-    print(
-        f"{f'requests/s, {args.threads} threads':24}"
-        + "".join(f"{run.rps[p]:12.0f}" for p in PATHS)
-    )
     cpu = run.cpu_ms
     print(
         f"recorder CPU per interaction: proxy {cpu['proxy']:.2f} ms (on the answer's path), "
         f"writer {cpu['writer']:.2f} ms (off it)"
     )
+    print(f"{f'{args.threads} threads, per second':24}{'direct':>12}{'recorded':>12}")
+    for upstream in ("moto", "serve"):
+        label = f"  upstream {upstream}"
+        direct, recorded = run.rps[f"{upstream} direct"], run.rps[f"{upstream} recorder"]
+        print(f"{label:24}{direct:12.0f}{recorded:12.0f}")
 
 
-def summary(runs: list[Run], recorded: int) -> None:
-    print(f"\nover {len(runs)} runs (best, and spread min..max):")
+def summary(runs: list[Run], recorded: int, answered: int) -> None:
+    print(f"\nover {len(runs)} runs: median (min..max)")
+
+    def line(label: str, values: list[float], unit: str, digits: int) -> None:
+        v = sorted(values)
+        mid = statistics.median(v)
+        print(f"  {label:38} {mid:.{digits}f}{unit}  ({v[0]:.{digits}f}..{v[-1]:.{digits}f})")
+
     for path in PATHS[1:]:
-        added = sorted(r.added(path, 50) for r in runs)
-        print(f"  {path:9} added p50 {added[0]:.2f} ms  ({added[0]:.2f}..{added[-1]:.2f})")
-    rps = sorted(r.rps["recorder"] for r in runs)
-    proxy = sorted(r.cpu_ms["proxy"] for r in runs)
-    print(
-        f"  recorder  requests/s {rps[-1]:.0f} ({rps[0]:.0f}..{rps[-1]:.0f}); "
-        f"proxy CPU {proxy[0]:.2f} ms/interaction ({proxy[0]:.2f}..{proxy[-1]:.2f}): "
-        f"one core proxies at most {1000 / proxy[0]:.0f}/s"
-    )
-    print(f"  recorded interactions: {recorded}")
+        line(f"{path}: added p50, upstream moto", [r.added(path, 50) for r in runs], " ms", 2)
+    line("recorder: added p99, upstream moto", [r.added("recorder", 99) for r in runs], " ms", 2)
+    line("recorder: proxy CPU per interaction", [r.cpu_ms["proxy"] for r in runs], " ms", 2)
+    for upstream in ("moto", "serve"):
+        for path in ("direct", "recorder"):
+            label = f"{path}: per second, upstream {upstream}"
+            line(label, [r.rps[f"{upstream} {path}"] for r in runs], "", 0)
+    print(f"  interactions in the cassettes: {recorded} of {answered} recorded by the writer")
 
 
 if __name__ == "__main__":

@@ -72,6 +72,10 @@ class Recorder:
     def pid(self) -> int:
         return self._proc.pid if self._proc else 0
 
+    def recorded(self) -> int:
+        """Interactions appended to the cassettes so far, as the writer reports them."""
+        return sum(self.counts.values())
+
     @property
     def ca_file(self) -> Path:
         return Path(self.settings.confdir) / CA_FILE

@@ -59,10 +59,13 @@ def _unframe(headers: Pairs, body: bytes) -> tuple[bytes, dict[str, Any] | None]
 
 @dataclass(frozen=True, slots=True)
 class Tag:
-    """What the request is: AWS service and operation, and the canonical (path-style) path."""
+    """Where the request goes: AWS service and region, and the canonical (path-style) path.
+
+    The operation is not needed to route or sign it, so the cassette writer names it
+    (`operation_of`), off the proxy's answer path.
+    """
 
     service: str
-    operation: str
     region: str | None
     path: str
     flags: dict[str, Any] = field(default_factory=dict)
@@ -73,21 +76,34 @@ class Tag:
 
 
 def tag(wire: Wire) -> Tag:
-    """Detect service, region and operation; canonicalise S3 virtual-hosted paths."""
+    """Detect service and region; canonicalise S3 virtual-hosted paths."""
     service = detect.detect_service(
         wire.method, wire.host, wire.path, wire.query, wire.headers, wire.payload
     )
     if not service or service == UNKNOWN:
-        return Tag(UNKNOWN, UNKNOWN, None, wire.path)
+        return Tag(UNKNOWN, None, wire.path)
     region = detect.detect_region(wire.host, wire.headers, wire.query)
     path, flags = wire.path, {}
     if service == "s3":
         path, addressing = s3_addressing.canonical_s3(wire.host, wire.path)
         flags["addressing"] = addressing
+    return Tag(service, region, path, flags)
+
+
+def operation_of(interaction: Interaction) -> str:
+    """The AWS operation of a recorded request (its service already tagged), or "unknown"."""
+    if interaction.service == UNKNOWN:
+        return UNKNOWN
+    request = interaction.request
     match = operations.identify_operation(
-        service, wire.method, path, wire.query, wire.headers, wire.payload
+        interaction.service,
+        request.method,
+        request.path,
+        request.query,
+        request.headers,
+        request.body,
     )
-    return Tag(service, match.name if match else UNKNOWN, region, path, flags)
+    return match.name if match else UNKNOWN
 
 
 def build(
@@ -99,7 +115,7 @@ def build(
     response_body: bytes,
     elapsed_ms: float,
 ) -> Interaction:
-    """The interaction as recorded, before normalisation.
+    """The interaction as recorded, before normalisation and before its operation is named.
 
     An aws-chunked upload is stored decoded, flagged with its form and trailers, so replay and
     diff see the object's bytes rather than one SDK's framing of them.
@@ -112,7 +128,7 @@ def build(
     return Interaction(
         seq=seq,
         service=tagged.service,
-        operation=tagged.operation,
+        operation=UNKNOWN,
         request=request,
         response=response,
         elapsed_ms=round(elapsed_ms, 3),

@@ -83,7 +83,7 @@ class Record:
         except WriterGone as e:
             # Fail closed: an answer that cannot be recorded is not given.
             self.failures += 1
-            message = f"{tag.service} {tag.operation}: {e}"
+            message = f"{tag.service} {wire.method} {tag.path}: {e}"
             log.error("awsrec: %s", message)
             events.emit(events.Event("error", service=tag.service, message=message))
             flow.response = http.Response.make(502, f"awsrec: not recorded: {e}\n".encode())

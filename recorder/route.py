@@ -6,6 +6,7 @@ import logging
 from urllib.parse import quote, urlencode, urlsplit
 
 from mitmproxy import http
+from mitmproxy.net.http import url as mitm_url
 
 from awsrec.aws import chunked, sigv4
 from awsrec.errors import AwsrecError
@@ -124,10 +125,17 @@ def _encode_query(query: Pairs) -> str:
 
 def _send_to(flow: http.HTTPFlow, url: str, headers: Pairs, body: bytes) -> None:
     request = flow.request
-    request.url = url
-    parts = urlsplit(url)
+    scheme, host, port, target = mitm_url.parse(url)  # type: ignore[no-untyped-call]
+    netloc = urlsplit(url).netloc
+    # The fields themselves: the `url` setter rewrites the Host header once per field, and
+    # `headers` below already carries the Host the request was signed for.
+    data = request.data
+    data.scheme, data.host, data.port, data.path = scheme, host.decode("idna"), port, target
+    if data.authority:  # HTTP/2's :authority, HTTP/1's absolute form
+        request.authority = netloc
     request.headers = http.Headers([(k.encode(), v.encode()) for k, v in headers])
-    request.host_header = parts.netloc
+    if "host" not in request.headers and not data.authority:
+        request.headers["host"] = netloc
     # raw_content: mitmproxy would try to apply Content-Encoding (aws-chunked) to `content`.
     request.raw_content = body
     if body or "content-length" in request.headers:

@@ -17,7 +17,7 @@ import msgpack
 
 from awsrec.cassette import Interaction, decode_interaction
 from awsrec.errors import AwsrecError
-from recorder import events
+from recorder import capture, events
 from recorder.credentials import CredentialSource
 from recorder.settings import RecorderSettings
 from recorder.sink import CassetteSink
@@ -47,7 +47,8 @@ def write_frame(sink: CassetteSink, frame: dict[str, object]) -> None:
 def append_exchange(
     sink: CassetteSink, name: str | None, interaction: Interaction, signed: Pairs
 ) -> None:
-    """Append one exchange and report it (or why it was refused) to the launcher."""
+    """Name its operation, append one exchange, and report it (or why it was refused)."""
+    interaction.operation = capture.operation_of(interaction)
     # This exchange's signatures (the SDK's and the recorder's own) are its canaries.
     scanner = sink.canaries.exchange(interaction.request.headers, interaction.request.query)
     sink.canaries.add(scanner, signed, [])

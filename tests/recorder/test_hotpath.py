@@ -133,3 +133,20 @@ def test_closed_upstream_connections_are_forgotten_live_ones_kept() -> None:
         request = GetHttpConnection(("example.com", 80), False, None)
         http_layers.HttpLayer.get_connection(layer, request)
         assert set(layer.connections) == {live, opening, layer.context.server}
+
+
+def test_a_forked_context_shares_the_connections_and_copies_the_layer_stack() -> None:
+    with taddons.context() as ctx:
+        hotpath.install(ctx.master.addons)
+        parent = Context(tflow.tclient_conn(), ctx.options)
+        parent.server = tflow.tserver_conn()
+        parent.layers = ["outer"]  # type: ignore[list-item]
+        forked = parent.fork()
+        forked.layers.append("inner")  # type: ignore[arg-type]
+        assert type(forked) is Context
+        assert (forked.client, forked.server, forked.options) == (
+            parent.client,
+            parent.server,
+            parent.options,
+        )
+        assert (parent.layers, forked.layers) == (["outer"], ["outer", "inner"])

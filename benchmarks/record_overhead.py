@@ -13,7 +13,7 @@ upstream (several thousand requests/s), which leaves the recorder itself as the 
 
 Repeats all that `--runs` times, printing the load average, then the median and spread.
 
-    python3 benchmarks/record_overhead.py [--requests 400] [--threads 8] [--runs 3]
+    python3 benchmarks/record_overhead.py [--requests 400] [--threads 8] [--runs 5]
 """
 
 from __future__ import annotations
@@ -243,7 +243,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     moto_ctx, moto = moto_server()
     serve_ctx, serve = serve_upstream()

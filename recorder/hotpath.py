@@ -120,9 +120,32 @@ def fork_context(self: Context) -> Context:
     return forked
 
 
-def install(manager: addonmanager.AddonManager) -> HookPlans:
-    """Apply both inside the mitmdump child, once however often the addon script is loaded."""
-    http_layers.HttpLayer.get_connection = get_connection_pruned  # type: ignore[method-assign]
-    Context.fork = fork_context  # type: ignore[method-assign]
+# What each replacement assumes of mitmproxy: the parameters of what it replaces or calls.
+# Another mitmproxy (the pin is >=11,<12) whose internals moved is run as it comes.
+EXPECTED: dict[str, tuple[Callable[..., Any], list[str]]] = {
+    "trigger_event": (addonmanager.AddonManager.trigger_event, ["self", "event"]),
+    "get_connection": (_get_connection, ["self", "event", "reuse"]),
+    "fork": (Context.__init__, ["self", "client", "options"]),
+}
+
+
+def applicable() -> set[str]:
+    """The replacements whose targets look as they do in the mitmproxy they were written for."""
+    return {
+        name
+        for name, (func, params) in EXPECTED.items()
+        if list(inspect.signature(func).parameters) == params
+    }
+
+
+def install(manager: addonmanager.AddonManager) -> HookPlans | None:
+    """Apply them inside the mitmdump child, once however often the addon script is loaded."""
+    usable = applicable()
+    if "get_connection" in usable:
+        http_layers.HttpLayer.get_connection = get_connection_pruned  # type: ignore[method-assign]
+    if "fork" in usable:
+        Context.fork = fork_context  # type: ignore[method-assign]
+    if "trigger_event" not in usable:
+        return None
     plans = getattr(manager.trigger_event, "__self__", None)
     return plans if isinstance(plans, HookPlans) else HookPlans(manager)

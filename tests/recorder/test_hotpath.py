@@ -59,6 +59,16 @@ class Awaits:
         self.log.append("awaits.request")
 
 
+def test_every_replacement_applies_to_the_pinned_mitmproxy() -> None:
+    assert hotpath.applicable() == {"trigger_event", "get_connection", "fork"}
+
+
+def install(ctx: Any) -> hotpath.HookPlans:
+    plans = hotpath.install(ctx.master.addons)
+    assert plans is not None
+    return plans
+
+
 def fire(ctx: Any, plans: hotpath.HookPlans) -> None:
     hook = HttpRequestHook(tflow.tflow())
     ctx.master.event_loop.run_until_complete(ctx.master.addons.trigger_event(hook))
@@ -74,7 +84,7 @@ def ctx() -> Any:
 def test_hooks_reach_every_addon_and_its_children_in_chain_order(ctx: Any) -> None:
     log: list[str] = []
     ctx.master.addons.add(core.Core(), Parent(log), Awaits(log), Seen("last", log))
-    plans = hotpath.install(ctx.master.addons)
+    plans = install(ctx)
     fire(ctx, plans)
     fire(ctx, plans)
     once = ["parent.request", "child.request", "awaits.request", "last.request"]
@@ -86,7 +96,7 @@ def test_an_addon_error_is_logged_and_the_rest_still_run(
 ) -> None:
     log: list[str] = []
     ctx.master.addons.add(Fails(), Seen("after", log))
-    plans = hotpath.install(ctx.master.addons)
+    plans = install(ctx)
     with caplog.at_level(logging.ERROR):
         fire(ctx, plans)
     assert log == ["after.request"]
@@ -96,7 +106,7 @@ def test_an_addon_error_is_logged_and_the_rest_still_run(
 def test_addon_halt_stops_the_chain(ctx: Any) -> None:
     log: list[str] = []
     ctx.master.addons.add(Halts(), Seen("after", log))
-    fire(ctx, hotpath.install(ctx.master.addons))
+    fire(ctx, install(ctx))
     assert log == []
 
 
@@ -104,13 +114,13 @@ def test_addons_added_or_removed_later_are_seen(ctx: Any) -> None:
     log: list[str] = []
     first = Seen("first", log)
     ctx.master.addons.add(first)
-    plans = hotpath.install(ctx.master.addons)
+    plans = install(ctx)
     fire(ctx, plans)
     ctx.master.addons.add(Seen("second", log))
     ctx.master.addons.remove(first)
     fire(ctx, plans)
     assert log == ["first.request", "second.request"]
-    assert hotpath.install(ctx.master.addons) is plans  # a reloaded script does not wrap twice
+    assert install(ctx) is plans  # a reloaded script does not wrap twice
 
 
 def server(state: connection.ConnectionState) -> connection.Server:

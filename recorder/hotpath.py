@@ -14,7 +14,8 @@ import inspect
 from collections.abc import Callable, Generator
 from typing import Any
 
-from mitmproxy import addonmanager, connection, exceptions, hooks
+from mitmproxy import addonmanager, connection, exceptions, flow, hooks
+from mitmproxy.proxy import mode_servers
 from mitmproxy.proxy.context import Context
 from mitmproxy.proxy.layers import http as http_layers
 
@@ -28,9 +29,10 @@ class HookPlans:
     addon's children, `getattr`s the hook's name and enters a generator-based context manager,
     and `handle_lifecycle` follows each flow hook with an `update` hook that does the same. A
     recorded exchange fires four flow hooks (and four updates) over about a dozen addons, ~0.4 ms
-    of CPU per exchange on this machine. The addon chain changes only through `register` and
-    `remove` (script loading, Lean's trimming), so those clear the plans; everything else
-    (error isolation per addon, AddonHalt, async hooks) behaves as in `trigger_event`.
+    of CPU per exchange on this machine; most of those hooks have no listener at all here. The
+    addon chain changes only through `register` and `remove` (script loading, Lean's trimming),
+    so those clear the plans; everything else (error isolation per addon, AddonHalt, async
+    hooks) behaves as in `trigger_event`.
     """
 
     def __init__(self, manager: addonmanager.AddonManager) -> None:
@@ -49,6 +51,7 @@ class HookPlans:
         manager.register = register_and_replan  # type: ignore[method-assign]
         manager.remove = remove_and_replan  # type: ignore[method-assign]
         manager.trigger_event = self.trigger_event  # type: ignore[method-assign]
+        manager.handle_lifecycle = self.handle_lifecycle  # type: ignore[method-assign]
 
     def plan(self, name: str) -> Plan:
         """Per addon in the chain that handles `name`: its callables and its children's."""
@@ -67,9 +70,24 @@ class HookPlans:
             self.plans[name] = plan
         return plan
 
+    def heard(self, name: str) -> bool:
+        """Whether any addon would see hook `name` (or the update after it)."""
+        return bool(self.plan(name) or self.plan("update"))
+
+    async def handle_lifecycle(self, event: hooks.Hook) -> None:
+        """A hook, then `update` for its flow: only when some addon listens to updates."""
+        await self.trigger_event(event)
+        if self.plan("update"):
+            message = event.args()[0]
+            if isinstance(message, flow.Flow):
+                await self.trigger_event(hooks.UpdateHook([message]))
+
     async def trigger_event(self, event: hooks.Hook) -> None:
+        plan = self.plan(event.name)
+        if not plan:  # most hooks: no addon of the recorder's chain handles them
+            return
         args = event.args()
-        for funcs in self.plan(event.name):
+        for funcs in plan:
             try:
                 with addonmanager.safecall():
                     for func in funcs:
@@ -78,6 +96,20 @@ class HookPlans:
                             await result
             except exceptions.AddonHalt:
                 return
+
+
+_handle_hook = mode_servers.ProxyConnectionHandler.handle_hook
+_plans: HookPlans | None = None
+
+
+async def handle_hook_heard(self: mode_servers.ProxyConnectionHandler, hook: Any) -> None:
+    """ProxyConnectionHandler.handle_hook, skipped for a hook no addon would see.
+
+    An unheard hook (requestheaders, responseheaders, server_connected, ...) cannot change or
+    pause its flow, so it needs neither the watchdog's disarming nor a wait for resumption.
+    """
+    if _plans is None or _plans.heard(hook.name):
+        await _handle_hook(self, hook)
 
 
 _get_connection = http_layers.HttpLayer.get_connection
@@ -124,6 +156,8 @@ def fork_context(self: Context) -> Context:
 # Another mitmproxy (the pin is >=11,<12) whose internals moved is run as it comes.
 EXPECTED: dict[str, tuple[Callable[..., Any], list[str]]] = {
     "trigger_event": (addonmanager.AddonManager.trigger_event, ["self", "event"]),
+    "handle_lifecycle": (addonmanager.AddonManager.handle_lifecycle, ["self", "event"]),
+    "handle_hook": (_handle_hook, ["self", "hook"]),
     "get_connection": (_get_connection, ["self", "event", "reuse"]),
     "fork": (Context.__init__, ["self", "client", "options"]),
 }
@@ -145,7 +179,11 @@ def install(manager: addonmanager.AddonManager) -> HookPlans | None:
         http_layers.HttpLayer.get_connection = get_connection_pruned  # type: ignore[method-assign]
     if "fork" in usable:
         Context.fork = fork_context  # type: ignore[method-assign]
-    if "trigger_event" not in usable:
+    if not {"trigger_event", "handle_lifecycle"} <= usable:
         return None
+    global _plans
     plans = getattr(manager.trigger_event, "__self__", None)
-    return plans if isinstance(plans, HookPlans) else HookPlans(manager)
+    _plans = plans if isinstance(plans, HookPlans) else HookPlans(manager)
+    if "handle_hook" in usable:
+        mode_servers.ProxyConnectionHandler.handle_hook = handle_hook_heard  # type: ignore[method-assign]
+    return _plans

@@ -60,7 +60,13 @@ class Awaits:
 
 
 def test_every_replacement_applies_to_the_pinned_mitmproxy() -> None:
-    assert hotpath.applicable() == {"trigger_event", "get_connection", "fork"}
+    assert hotpath.applicable() == {
+        "trigger_event",
+        "handle_lifecycle",
+        "handle_hook",
+        "get_connection",
+        "fork",
+    }
 
 
 def install(ctx: Any) -> hotpath.HookPlans:
@@ -89,6 +95,25 @@ def test_hooks_reach_every_addon_and_its_children_in_chain_order(ctx: Any) -> No
     fire(ctx, plans)
     once = ["parent.request", "child.request", "awaits.request", "last.request"]
     assert log == once + once
+
+
+class Updates:
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+
+    def update(self, flows: list[Any]) -> None:
+        self.log.append(f"update {len(flows)}")
+
+
+def test_a_flow_hook_is_followed_by_update_when_an_addon_listens(ctx: Any) -> None:
+    log: list[str] = []
+    ctx.master.addons.add(Seen("first", log))
+    install(ctx)
+    hook = HttpRequestHook(tflow.tflow())
+    ctx.master.event_loop.run_until_complete(ctx.master.addons.handle_lifecycle(hook))
+    ctx.master.addons.add(Updates(log))
+    ctx.master.event_loop.run_until_complete(ctx.master.addons.handle_lifecycle(hook))
+    assert log == ["first.request", "first.request", "update 1"]
 
 
 def test_an_addon_error_is_logged_and_the_rest_still_run(

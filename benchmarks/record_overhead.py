@@ -196,16 +196,18 @@ def measure(bench: Bench, args: Any) -> Run:
     run = Run(load=(os.getloadavg()[0], 0.0))
     run.latency = {p: [] for p in PATHS}
     used = dict.fromkeys(bench.pids, 0.0)
+    # The processes that serve each path, costed while that path runs.
+    costed = {"mitmdump": ["mitmdump"], "recorder": ["proxy", "writer"]}
     rounds = 4  # interleave in slices: a burst of load hits every path, not just one
     for r in range(rounds):
         for path in PATHS:
-            before = {name: cpu_seconds(pid) for name, pid in bench.pids.items()}
+            names = costed.get(path, [])
+            before = {name: cpu_seconds(bench.pids[name]) for name in names}
             run.latency[path] += timed_workload(
                 bench.clients[path], "bench", args.requests // rounds, f"s{r}"
             )
-            if path == "recorder":
-                for name, pid in bench.pids.items():
-                    used[name] += cpu_seconds(pid) - before[name]
+            for name in names:
+                used[name] += cpu_seconds(bench.pids[name]) - before[name]
     n = len(run.latency["recorder"])
     run.cpu_ms = {name: seconds * 1000 / n for name, seconds in used.items()}
     total = args.requests * 2
@@ -251,7 +253,7 @@ def main() -> None:
         work = Path(tmp)
         plain_ctx, plain = plain_mitmdump(moto, work / "plain")
         with (
-            plain_ctx,
+            plain_ctx as plain_proc,
             Recorder(recorder_settings(work, "moto", moto), work) as on_moto,
             Recorder(recorder_settings(work, "serve", serve), work) as on_serve,
         ):
@@ -263,6 +265,7 @@ def main() -> None:
             for c in [*clients.values(), fast_direct, recorder_client(on_serve, args)]:
                 timed_workload(c, "bench", 40, "warm")
             pids = {"proxy": on_moto.pid, "writer": writer_pid(on_moto.pid)}
+            pids["mitmdump"] = plain_proc.pid
             recorders = {"moto": on_moto, "serve": on_serve}
             bench = Bench(clients, fast_direct, recorders, pids)
             runs = []
@@ -289,8 +292,8 @@ def print_run(i: int, run: Run, args: Any) -> None:
         print(f"{label:24}{'':12}" + "".join(f"{run.added(p, q):12.2f}" for p in PATHS[1:]))
     cpu = run.cpu_ms
     print(
-        f"recorder CPU per interaction: proxy {cpu['proxy']:.2f} ms (on the answer's path), "
-        f"writer {cpu['writer']:.2f} ms (off it)"
+        f"CPU per request: plain mitmdump {cpu['mitmdump']:.2f} ms; recorder: proxy "
+        f"{cpu['proxy']:.2f} ms (on the answer's path), writer {cpu['writer']:.2f} ms (off it)"
     )
     print(f"{f'{args.threads} threads, per second':24}{'direct':>12}{'recorded':>12}")
     for upstream in ("moto", "serve"):
@@ -311,6 +314,9 @@ def summary(runs: list[Run], recorded: int, answered: int) -> None:
         line(f"{path}: added p50, upstream moto", [r.added(path, 50) for r in runs], " ms", 2)
     line("recorder: added p99, upstream moto", [r.added("recorder", 99) for r in runs], " ms", 2)
     line("recorder: proxy CPU per interaction", [r.cpu_ms["proxy"] for r in runs], " ms", 2)
+    line("plain mitmdump: CPU per request", [r.cpu_ms["mitmdump"] for r in runs], " ms", 2)
+    ratios = [r.cpu_ms["proxy"] / r.cpu_ms["mitmdump"] * 100 for r in runs]
+    line("recorder proxy CPU / plain mitmdump's", ratios, " %", 0)
     for upstream in ("moto", "serve"):
         for path in ("direct", "recorder"):
             label = f"{path}: per second, upstream {upstream}"

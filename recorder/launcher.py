@@ -17,7 +17,9 @@ from recorder.errors import RecorderError
 from recorder.settings import RecorderSettings
 
 ADDON = Path(__file__).with_name("addon.py")
-# The interpreter running awsrec is the one that has mitmproxy; no PATH lookup needed.
+# The interpreter running awsrec is the one that has mitmproxy; no PATH lookup needed. -O: under
+# __debug__ mitmproxy type-checks every field of every request and response it builds (~10% of
+# the proxy's CPU); the recorder's own checks raise errors, they are not asserts.
 MITMDUMP = [sys.executable, "-O", "-m", "recorder.child"]
 CA_FILE = "mitmproxy-ca-cert.pem"
 PLACEHOLDER_UPSTREAM = "http://127.0.0.1:9"  # endpoint mode: the Route addon picks the target

@@ -9,7 +9,7 @@ from mitmproxy import http
 
 from recorder import capture, events
 from recorder.handoff import Sender, WriterGone
-from recorder.route import META_SIGNED, META_TAG, META_WIRE
+from recorder.route import META_OWN_ANSWER, META_SIGNED, META_TAG, META_WIRE
 from recorder.settings import SPLIT_HEADER
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,8 @@ class Record:
         tag: capture.Tag | None = flow.metadata.get(META_TAG)
         if wire is None or tag is None or flow.response is None:
             return
+        if flow.metadata.get(META_OWN_ANSWER):
+            return  # the recorder's own 502, not the upstream's: nothing to record
         if self.only_aws and not tag.is_aws:
             events.emit(events.Event("skipped", service=tag.service))
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import socket
 import zlib
 from pathlib import Path
 
@@ -73,3 +74,27 @@ def test_aws_endpoint_is_the_regional_endpoint() -> None:
     # https://docs.aws.amazon.com/general/latest/gr/s3.html (path-style on the regional host)
     assert aws_endpoint("s3", "eu-west-1") == "https://s3.eu-west-1.amazonaws.com"
     assert aws_endpoint("dynamodb", "us-east-1") == "https://dynamodb.us-east-1.amazonaws.com"
+
+
+def test_an_unreachable_upstream_gets_a_502_that_is_not_recorded(
+    start_recorder: StartRecorder, moto: str, tmp_path: Path
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    out = tmp_path / "dead.awsrec"
+    recorder = start_recorder(out=str(out), upstream=dead)
+    conn = http.client.HTTPConnection("127.0.0.1", recorder.port, timeout=30)
+    auth = (
+        "AWS4-HMAC-SHA256 Credential=AKIDJAVASDKSTYLE0001/20260101/us-east-1/s3/aws4_request, "
+        f"SignedHeaders=host;x-amz-date, Signature={FAKE_SIG}"
+    )
+    conn.request("GET", "/", headers={"Authorization": auth, "x-amz-date": "20260101T000000Z"})
+    reply = conn.getresponse()
+    body = reply.read()
+    conn.close()
+    recorder.stop()
+    # The recorder's answer names the upstream; it is not AWS's, so nothing is recorded.
+    assert reply.status == 502
+    assert dead.removeprefix("http://").encode() in body
+    assert not out.exists()

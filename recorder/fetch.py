@@ -137,7 +137,8 @@ class UpstreamClient:
             request = h11.Request(
                 method=method,
                 target=target,
-                headers=[(k, v) for k, v in headers if k.lower() not in DROPPED],
+                # UTF-8, as they were read off the wire (recorder.capture.header_pairs).
+                headers=[(k.encode(), v.encode()) for k, v in headers if k.lower() not in DROPPED],
             )
         except h11.LocalProtocolError as e:
             raise UpstreamError(f"cannot send this request upstream: {e}") from e

@@ -163,6 +163,13 @@ def test_an_interim_100_continue_is_skipped_and_expect_not_sent(scripted: type) 
     assert server.requests[0].endswith(b"\r\n\r\ndata")
 
 
+def test_header_values_beyond_ascii_are_sent_as_their_utf8_bytes(scripted: type) -> None:
+    server = scripted([OK])
+    headers = [("Host", "h"), ("x-amz-meta-name", "café ☕")]
+    fetch_all([("GET", server.url + "/", headers, b"")])
+    assert "x-amz-meta-name: café ☕".encode() in server.requests[0]
+
+
 def test_a_body_that_ends_with_the_connection_is_read_to_its_end(scripted: type) -> None:
     server = scripted([b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end"], {0})
     (answer,) = fetch_all([get(server.url)])

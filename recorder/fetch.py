@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -47,7 +46,6 @@ class Answer:
     http_version: str
     headers: list[tuple[bytes, bytes]]
     body: bytes
-    elapsed_ms: float
 
 
 class _Stale(Exception):
@@ -65,7 +63,6 @@ class _Connection:
         self.writer.close()
 
     async def exchange(self, request: h11.Request, body: bytes) -> Answer:
-        start = time.perf_counter()
         state = self.state
         out = state.send(request) or b""
         if body:
@@ -109,10 +106,10 @@ class _Connection:
             f"HTTP/{head.http_version.decode()}",
             [(bytes(k), bytes(v)) for k, v in head.headers.raw_items()],
             b"".join(parts),
-            (time.perf_counter() - start) * 1000.0,
         )
 
-    def reusable(self) -> bool:
+    def recycle(self) -> bool:
+        """Ready the connection for its next exchange; False if it cannot have one."""
         if self.state.our_state is h11.DONE and self.state.their_state is h11.DONE:
             self.state.start_next_cycle()
             self.reused = True
@@ -158,7 +155,7 @@ class UpstreamClient:
             except BaseException:
                 conn.close()
                 raise
-            if conn.reusable():
+            if conn.recycle():
                 self._idle.setdefault(key, []).append(conn)
             else:
                 conn.close()

@@ -10,6 +10,7 @@ from mitmproxy import http
 from mitmproxy.net.http import url as mitm_url
 
 from awsrec.aws import chunked, sigv4
+from awsrec.cassette import header_value
 from awsrec.errors import AwsrecError
 from recorder import events, fetch
 from recorder.capture import Tag, Wire
@@ -151,7 +152,7 @@ def _send_to(flow: http.HTTPFlow, url: str, headers: Pairs, body: bytes) -> Rout
     data.scheme, data.host, data.port, data.path = scheme, host.decode("idna"), port, target
     if data.authority:  # HTTP/2's :authority, HTTP/1's absolute form
         request.authority = netloc
-    if not any(k.lower() == "host" for k, _ in headers):
+    if header_value(headers, "host") is None:
         headers = [("Host", netloc), *headers]
     request.headers = http.Headers([(k.encode(), v.encode()) for k, v in headers])
     # raw_content: mitmproxy would try to apply Content-Encoding (aws-chunked) to `content`.
@@ -161,7 +162,7 @@ def _send_to(flow: http.HTTPFlow, url: str, headers: Pairs, body: bytes) -> Rout
 
 def _framed(headers: Pairs, body: bytes) -> Pairs:
     """`headers` framing `body` as sent upstream: whole, with its length (before signing)."""
-    if not body and not any(k.lower() == "content-length" for k, _ in headers):
+    if not body and header_value(headers, "content-length") is None:
         return headers
     framing = ("content-length", "transfer-encoding")
     kept = [(k, v) for k, v in headers if k.lower() not in framing]

@@ -157,16 +157,21 @@ def threaded(client: Any, n: int, threads: int, tag: str) -> float:
     return time.perf_counter() - start
 
 
+def sent(n: int, threads: int) -> int:
+    """Requests `threaded` really sends: whole PUT/GET pairs, the same number per thread."""
+    return n // threads // 2 * 2 * threads
+
+
 def recorded_rate(recorder: Recorder, client: Any, n: int, threads: int) -> float:
     """Interactions recorded per second: until the writer has appended the last of them."""
-    expected = recorder.recorded() + n // threads // 2 * 2 * threads
+    expected = recorder.recorded() + sent(n, threads)
     start = time.perf_counter()
     threaded(client, n, threads, "r")
     while recorder.recorded() < expected:
         if time.perf_counter() - start > 120:
             raise SystemExit(f"only {recorder.recorded()} of {expected} interactions recorded")
         time.sleep(0.001)
-    return (n // threads // 2 * 2 * threads) / (time.perf_counter() - start)
+    return sent(n, threads) / (time.perf_counter() - start)
 
 
 @dataclass
@@ -187,8 +192,8 @@ class Bench:
     """The processes of one benchmark: clients per path, the recorders, their pids."""
 
     clients: dict[str, Any]  # path -> boto3 client, against moto
-    fast_direct: Any  # boto3 client against awsrec serve
-    recorders: dict[str, Recorder]  # upstream -> recorder
+    # upstream ("moto", "serve") -> (boto3 client direct to it, its recorder, client through that)
+    upstreams: dict[str, tuple[Any, Recorder, Any]]
     pids: dict[str, int]
 
 
@@ -211,23 +216,12 @@ def measure(bench: Bench, args: Any) -> Run:
     n = len(run.latency["recorder"])
     run.cpu_ms = {name: seconds * 1000 / n for name, seconds in used.items()}
     total = args.requests * 2
-    for upstream, direct in (("moto", bench.clients["direct"]), ("serve", bench.fast_direct)):
-        done = total // args.threads // 2 * 2 * args.threads
-        run.rps[f"{upstream} direct"] = done / threaded(direct, total, args.threads, "d")
-        recorder = bench.recorders[upstream]
-        recorded = recorded_rate(recorder, recorder_client(recorder, args), total, args.threads)
-        run.rps[f"{upstream} recorder"] = recorded
+    for upstream, (direct, recorder, through) in bench.upstreams.items():
+        seconds = threaded(direct, total, args.threads, "d")
+        run.rps[f"{upstream} direct"] = sent(total, args.threads) / seconds
+        run.rps[f"{upstream} recorder"] = recorded_rate(recorder, through, total, args.threads)
     run.load = (run.load[0], os.getloadavg()[0])
     return run
-
-
-_clients: dict[str, Any] = {}
-
-
-def recorder_client(recorder: Recorder, args: Any) -> Any:
-    if recorder.url not in _clients:
-        _clients[recorder.url] = s3(recorder.url, args.threads)
-    return _clients[recorder.url]
 
 
 def recorder_settings(work: Path, name: str, upstream: str) -> RecorderSettings:
@@ -259,22 +253,25 @@ def main() -> None:
         ):
             urls = {"direct": moto, "mitmdump": plain, "recorder": on_moto.url}
             clients = {path: s3(url, args.threads) for path, url in urls.items()}
-            fast_direct = s3(serve, args.threads)
-            for direct in (clients["direct"], fast_direct):
+            upstreams = {
+                "moto": (clients["direct"], on_moto, clients["recorder"]),
+                "serve": (s3(serve, args.threads), on_serve, s3(on_serve.url, args.threads)),
+            }
+            for direct, _, _ in upstreams.values():
                 direct.create_bucket(Bucket="bench")
-            for c in [*clients.values(), fast_direct, recorder_client(on_serve, args)]:
+            serve_direct, _, serve_through = upstreams["serve"]
+            for c in [*clients.values(), serve_direct, serve_through]:
                 timed_workload(c, "bench", 40, "warm")
             pids = {"proxy": on_moto.pid, "writer": writer_pid(on_moto.pid)}
             pids["mitmdump"] = plain_proc.pid
-            recorders = {"moto": on_moto, "serve": on_serve}
-            bench = Bench(clients, fast_direct, recorders, pids)
+            bench = Bench(clients, upstreams, pids)
             runs = []
             for i in range(args.runs):
                 runs.append(measure(bench, args))
                 print_run(i + 1, runs[-1], args)
         recorded = len(load_cassette(work / "moto.awsrec").interactions)
         recorded += len(load_cassette(work / "serve.awsrec").interactions)
-        answered = sum(r.recorded() for r in recorders.values())
+        answered = on_moto.recorded() + on_serve.recorded()
     summary(runs, recorded, answered)
 
 

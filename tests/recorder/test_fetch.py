@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -75,16 +75,19 @@ class Scripted:
         self.sock.close()
 
 
+MakeScripted = Callable[..., Scripted]
+
+
 @pytest.fixture
-def scripted() -> Iterator[type[Scripted]]:
+def scripted() -> Iterator[MakeScripted]:
     made: list[Scripted] = []
 
-    def make(*args: object, **kwargs: object) -> Scripted:
-        server = Scripted(*args, **kwargs)  # type: ignore[arg-type]
+    def make(replies: list[bytes], close_after: set[int] | None = None) -> Scripted:
+        server = Scripted(replies, close_after or set())
         made.append(server)
         return server
 
-    yield make  # type: ignore[misc]
+    yield make
     for server in made:
         server.close()
 
@@ -107,7 +110,7 @@ def get(url: str, path: str = "/") -> tuple[str, str, list[tuple[str, str]], byt
     return ("GET", url + path, [("Host", url.split("//")[1])], b"")
 
 
-def test_answers_come_back_whole_and_one_connection_serves_several(scripted: type) -> None:
+def test_answers_come_back_whole_and_one_connection_serves_several(scripted: MakeScripted) -> None:
     server = scripted([OK, OK, OK])
     answers = fetch_all([get(server.url, f"/k{i}") for i in range(3)])
     assert [(a.status, a.body) for a in answers] == [(200, b"ok")] * 3
@@ -117,7 +120,7 @@ def test_answers_come_back_whole_and_one_connection_serves_several(scripted: typ
 
 
 def test_an_upstream_that_closes_after_each_answer_gets_a_new_connection(
-    scripted: type,
+    scripted: MakeScripted,
 ) -> None:
     close = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
     server = scripted([close, close], close_after={0, 1})
@@ -127,7 +130,7 @@ def test_an_upstream_that_closes_after_each_answer_gets_a_new_connection(
 
 
 def test_a_kept_connection_the_server_dropped_is_retried_once_on_a_new_one(
-    scripted: type,
+    scripted: MakeScripted,
 ) -> None:
     # No Connection: close, yet the server hangs up after the first answer (idle timeout).
     server = scripted([OK, OK], close_after={0})
@@ -136,7 +139,7 @@ def test_a_kept_connection_the_server_dropped_is_retried_once_on_a_new_one(
     assert server.connections == 2
 
 
-def test_chunked_answers_are_decoded_and_their_header_kept(scripted: type) -> None:
+def test_chunked_answers_are_decoded_and_their_header_kept(scripted: MakeScripted) -> None:
     chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
     chunked += b"3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
     server = scripted([chunked])
@@ -145,7 +148,7 @@ def test_chunked_answers_are_decoded_and_their_header_kept(scripted: type) -> No
     assert (b"Transfer-Encoding", b"chunked") in answer.headers
 
 
-def test_a_head_answer_has_no_body_whatever_its_content_length(scripted: type) -> None:
+def test_a_head_answer_has_no_body_whatever_its_content_length(scripted: MakeScripted) -> None:
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 1024\r\n\r\n"
     server = scripted([head, OK])
     host = [("Host", server.url.split("//")[1])]
@@ -154,7 +157,7 @@ def test_a_head_answer_has_no_body_whatever_its_content_length(scripted: type) -
     assert (b"Content-Length", b"1024") in answers[0].headers
 
 
-def test_an_interim_100_continue_is_skipped_and_expect_not_sent(scripted: type) -> None:
+def test_an_interim_100_continue_is_skipped_and_expect_not_sent(scripted: MakeScripted) -> None:
     server = scripted([b"HTTP/1.1 100 Continue\r\n\r\n" + OK])
     headers = [("Host", "h"), ("Expect", "100-continue"), ("Content-Length", "4")]
     (answer,) = fetch_all([("PUT", server.url + "/obj", headers, b"data")])
@@ -163,14 +166,14 @@ def test_an_interim_100_continue_is_skipped_and_expect_not_sent(scripted: type) 
     assert server.requests[0].endswith(b"\r\n\r\ndata")
 
 
-def test_header_values_beyond_ascii_are_sent_as_their_utf8_bytes(scripted: type) -> None:
+def test_header_values_beyond_ascii_are_sent_as_their_utf8_bytes(scripted: MakeScripted) -> None:
     server = scripted([OK])
     headers = [("Host", "h"), ("x-amz-meta-name", "café ☕")]
     fetch_all([("GET", server.url + "/", headers, b"")])
     assert "x-amz-meta-name: café ☕".encode() in server.requests[0]
 
 
-def test_a_body_that_ends_with_the_connection_is_read_to_its_end(scripted: type) -> None:
+def test_a_body_that_ends_with_the_connection_is_read_to_its_end(scripted: MakeScripted) -> None:
     server = scripted([b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end"], {0})
     (answer,) = fetch_all([get(server.url)])
     assert answer.body == b"until the end"
@@ -184,7 +187,7 @@ def test_an_unreachable_upstream_is_an_upstream_error_naming_it() -> None:
         fetch_all([get(f"http://127.0.0.1:{port}")])
 
 
-def test_an_answer_cut_off_mid_body_is_an_upstream_error(scripted: type) -> None:
+def test_an_answer_cut_off_mid_body_is_an_upstream_error(scripted: MakeScripted) -> None:
     server = scripted([b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort"], {0})
     with pytest.raises(UpstreamError):
         fetch_all([get(server.url)])
